@@ -1,0 +1,155 @@
+"""The Python API: one document to a Report, many documents to results, reports to bytes.
+
+    import gongkai
+    report = gongkai.convert("report.txt")           # a path, bytes or a binary file object
+    report.values()["applications"]["new_received"]["total"]
+    for result in gongkai.convert_many(paths):        # never raises for one bad input
+        print(result.name, result.status, result.error)
+    data = gongkai.dumps(report, "json")              # through the writer plugin
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from gongkai.errors import GongkaiError, NoReaderError, NotAReportError, ReadError, WriteError
+from gongkai.hookspecs import Document, Reader, Writer
+from gongkai.model import Report, Source
+from gongkai.plugins import Registry, get_registry
+from gongkai.recognise import recognise
+
+MAX_BYTES = 512 * 1024 * 1024  # larger files are refused: no real report is this big
+SNIFF_BYTES = 64 * 1024
+Input = str | os.PathLike[str] | bytes | BinaryIO
+
+
+def load_input(source: Input, name: str | None = None, max_bytes: int = MAX_BYTES) -> tuple[bytes, str | None]:
+    """The bytes of a path, bytes or file object, refusing what is too large to be a report."""
+    if isinstance(source, bytes):
+        data = source
+    elif isinstance(source, str | os.PathLike):
+        path = Path(source)
+        name = name or str(path)
+        try:
+            if path.is_dir():
+                raise ReadError("is a folder, not a file")
+            if path.stat().st_size > max_bytes:
+                raise ReadError(f"too large ({path.stat().st_size} bytes; the limit is {max_bytes})")
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ReadError(exc.strerror or str(exc)) from None
+    else:
+        data = source.read(max_bytes + 1)
+        name = name or getattr(source, "name", None)
+    if len(data) > max_bytes:
+        raise ReadError(f"too large (more than {max_bytes} bytes)")
+    return data, name
+
+
+def pick_reader(data: bytes, name: str | None, registry: Registry, wanted: str | None = None) -> Reader:
+    """Content first, extension second; `wanted` (--from) overrides both."""
+    if wanted:
+        try:
+            return registry.readers[wanted]
+        except KeyError:
+            raise NoReaderError(f"no reader named {wanted!r} (installed: {', '.join(registry.readers)})") from None
+    head = data[:SNIFF_BYTES]
+    scored = sorted(((r.sniff(head, name), r.name) for r in registry.readers.values()), reverse=True)
+    if scored and scored[0][0] > 0:
+        return registry.readers[scored[0][1]]
+    suffix = Path(name).suffix.lower() if name else ""
+    for reader in registry.readers.values():
+        if suffix and suffix in reader.extensions:
+            return reader
+    what = f"'{suffix}' files" if suffix else "this content"
+    raise NoReaderError(f"no installed reader recognises {what}")
+
+
+def convert(
+    source: Input,
+    *,
+    name: str | None = None,
+    reader: str | None = None,
+    encoding: str | None = None,
+    registry: Registry | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> Report:
+    """Read one document and recognise it. Raises a `GongkaiError` with a one-line cause."""
+    registry = registry or get_registry()
+    data, name = load_input(source, name, max_bytes)
+    if not data:
+        raise ReadError("empty file")
+    chosen = pick_reader(data, name, registry, reader)
+    options = {"encoding": encoding} if encoding else {}
+    try:
+        result = chosen.read(Document(data=data, name=name, options=options))
+    except GongkaiError:
+        raise
+    except Exception as exc:  # a reader's bug or a library's surprise: still one line, never a traceback
+        raise ReadError(f"{chosen.name} reader failed: {exc.__class__.__name__}: {exc}") from exc
+    source_info = Source(path=name, format=chosen.name, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    if isinstance(result, Report):
+        result.source = source_info
+        return result
+    source_info.encoding, source_info.pages = result.encoding, result.pages
+    return recognise(result, registry.templates, source_info)
+
+
+@dataclass
+class Result:
+    """The outcome for one input of a batch: status ok, partial, no_tables, failed or no_reader."""
+
+    name: str
+    status: str
+    report: Report | None = None
+    error: str | None = None
+
+
+def convert_many(sources: Iterable[Input], **options: object) -> Iterator[Result]:
+    """Convert each input in turn, yielding its result; a bad input never stops the others."""
+    for n, source in enumerate(sources):
+        label = source if isinstance(source, str) else os.fspath(source) if isinstance(source, os.PathLike) else None
+        name = str(label) if label is not None else getattr(source, "name", None) or f"<input {n + 1}>"
+        try:
+            report = convert(source, name=name, **options)  # type: ignore[arg-type]
+        except NoReaderError as exc:
+            yield Result(name, "no_reader", error=str(exc))
+        except GongkaiError as exc:
+            yield Result(name, "failed", error=str(exc))
+        else:
+            yield Result(name, report.status, report=report)
+
+
+def require_report(report: Report) -> Report:
+    """Raise NotAReportError when none of the tables was found."""
+    if report.status == "no_tables":
+        raise NotAReportError("no report tables found: not an annual report on information disclosure?")
+    return report
+
+
+def writer_for(target: str | None = None, to: str | None = None, registry: Registry | None = None) -> Writer:
+    """The writer named by `to`, else the one claiming the target's extension."""
+    registry = registry or get_registry()
+    if to:
+        if to not in registry.writers:
+            raise WriteError(f"no writer named {to!r} (installed: {', '.join(registry.writers)})")
+        return registry.writers[to]
+    suffix = Path(target).suffix.lower() if target else ""
+    for writer in registry.writers.values():
+        if suffix and suffix in writer.extensions:
+            return writer
+    raise WriteError(f"no writer for {target!r}: give --to (installed: {', '.join(registry.writers)})")
+
+
+def dumps(report: Report | Iterable[Report], to: str = "json", options: Mapping[str, str] | None = None) -> bytes:
+    """Reports as the bytes a writer plugin makes of them."""
+    writer = writer_for(to=to)
+    buf = io.BytesIO()
+    writer.write([report] if isinstance(report, Report) else report, buf, options or {})
+    return buf.getvalue()

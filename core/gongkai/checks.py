@@ -1,0 +1,130 @@
+"""The consistency rules (勾稽关系): values they force, and the findings when they break.
+
+Every rule instance is a linear equation sum(left) = sum(right) over cells.
+Counts are never negative, so an instance whose unknown cells all sit on one
+side is solved when one cell is unknown, or when the unknowns must sum to 0.
+A solution that would be negative or fractional is a contradiction: it is
+reported, never written into a cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from gongkai.model import Cell, Finding, Number, Report, RuleCheck
+from gongkai.template import RuleDef, Template
+
+Key = tuple[str, str, str]  # table, row, column
+
+
+@dataclass(frozen=True)
+class Instance:
+    rule: RuleDef
+    left: tuple[Key, ...]
+    right: tuple[Key, ...]
+
+
+def instances(template: Template, report: Report) -> Iterator[Instance]:
+    """Every applicable instance of every rule, for the layouts the report printed."""
+    for rule in template.rules:
+        if rule.table not in report.tables:
+            continue
+        if rule.layouts and report.layouts.get(rule.table) not in rule.layouts:
+            continue
+        table = template.table(rule.table)
+        if rule.each == "column":
+            for col in table.columns:
+                yield Instance(rule, tuple((rule.table, r, col) for r in rule.left),
+                               tuple((rule.table, r, col) for r in rule.right))
+        else:
+            for row in table.rows:
+                cols = table.row_columns(row.id)
+                if set(rule.left) | set(rule.right) <= set(cols):
+                    yield Instance(rule, tuple((rule.table, row.id, c) for c in rule.left),
+                                   tuple((rule.table, row.id, c) for c in rule.right))
+
+
+def check(template: Template, report: Report) -> None:
+    """Fill in what the rules force, then record how every rule fared."""
+    rules = list(instances(template, report))
+    _derive(template, report, rules)
+    report.checks = {rule.id: RuleCheck() for rule in template.rules if rule.table in report.tables}
+    for inst in rules:
+        left, right = _values(report, inst.left), _values(report, inst.right)
+        tally = report.checks[inst.rule.id]
+        if None in left or None in right:
+            tally.not_checkable += 1
+        elif sum(left) == sum(right):  # type: ignore[arg-type]
+            tally.passed += 1
+        else:
+            tally.failed += 1
+            report.findings.append(_violation(report, inst))
+
+
+def _values(report: Report, keys: tuple[Key, ...]) -> list[Number | None]:
+    return [report.tables[t][r][c].value for t, r, c in keys]
+
+
+def _is_count(template: Template, key: Key) -> bool:
+    return template.table(key[0]).columns[key[2]].type == "count"
+
+
+def _derive(template: Template, report: Report, rules: list[Instance]) -> None:
+    contradicted: set[int] = set()
+    changed = True
+    while changed:
+        changed = False
+        for n, inst in enumerate(rules):
+            if n in contradicted:
+                continue
+            unknown = [k for k in inst.left + inst.right if report.tables[k[0]][k[1]][k[2]].value is None]
+            if not unknown or not all(_is_count(template, k) for k in unknown):
+                continue
+            if any(k in inst.left for k in unknown) and any(k in inst.right for k in unknown):
+                continue
+            side, other = (inst.left, inst.right) if unknown[0] in inst.left else (inst.right, inst.left)
+            known: Number = sum((v for v in _values(report, side) if v is not None), 0)
+            rest: Number = sum(_values(report, other), 0)  # type: ignore[arg-type]
+            need = rest - known
+            if len(unknown) > 1 and need != 0:
+                if need < 0:
+                    contradicted.add(n)
+                    report.findings.append(_contradiction(report, inst, unknown, need))
+                continue
+            if need < 0 or (isinstance(need, Decimal) and need != need.to_integral_value()):
+                contradicted.add(n)
+                report.findings.append(_contradiction(report, inst, unknown, need))
+                continue
+            for t, r, c in unknown:
+                old = report.tables[t][r][c]
+                report.tables[t][r][c] = Cell(value=int(need) if len(unknown) == 1 else 0, raw=old.raw,
+                                              where=old.where, derived=inst.rule.id)
+            changed = True
+
+
+def _figures(report: Report, inst: Instance) -> dict[str, object]:
+    def side(keys: tuple[Key, ...]) -> dict[str, object]:
+        return {f"{r}.{c}": report.tables[t][r][c].value for t, r, c in keys}
+
+    return {"left": side(inst.left), "right": side(inst.right)}
+
+
+def _violation(report: Report, inst: Instance) -> Finding:
+    figures = _figures(report, inst)
+    left = sum(v for v in figures["left"].values())  # type: ignore[attr-defined]
+    right = sum(v for v in figures["right"].values())  # type: ignore[attr-defined]
+    figures.update(left_sum=left, right_sum=right)
+    names = " + ".join(figures["left"]) + " = " + " + ".join(figures["right"])  # type: ignore[arg-type]
+    return Finding(code="rule_violated", severity="error", rule=inst.rule.id, table=inst.rule.table,
+                   message=f"{inst.rule.id}: {names} does not hold ({left} ≠ {right})", figures=figures)
+
+
+def _contradiction(report: Report, inst: Instance, unknown: list[Key], need: Number) -> Finding:
+    cells = ", ".join(f"{r}.{c}" for _, r, c in unknown)
+    figures = _figures(report, inst)
+    figures["unknown_sum"] = need
+    return Finding(code="contradiction", severity="error", rule=inst.rule.id, table=inst.rule.table,
+                   message=f"{inst.rule.id}: the printed figures would force {cells} to sum to {need}, "
+                   "which no count can be", figures=figures)

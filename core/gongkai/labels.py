@@ -1,0 +1,54 @@
+"""Tolerant label matching: width, spaces, quotes, numbering and scattered PDF characters.
+
+Labels are compared after `normalise`, by how much of the label the text
+covers and how much of the text is the label (an F-measure over matching
+runs of at least two characters, so that one stray shared character never
+makes a match).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+_DROP = re.compile(r"[\s\u00a0\u3000\"'“”‘’「」『』〝〞＂•·●▪■□◆◇★☆]+")
+# "1、" "1." "1．" "1）" after a numbering digit, all as "1."
+_NUMBERING = re.compile(r"(?<![\d.(（])(\d{1,2})[、.．:：)）](?!\d)")
+_CN_NUMBERING = re.compile(r"^([一二三四五六七八九十]{1,3})[、.．,，]")
+_BRACKETS = str.maketrans({"［": "(", "[": "(", "【": "(", "〔": "(", "］": ")", "]": ")", "】": ")", "〕": ")"})
+
+
+@lru_cache(maxsize=65536)
+def normalise(text: str) -> str:
+    """The form labels are compared in: NFKC, no spaces or quotes, one style of brackets and numbering."""
+    text = unicodedata.normalize("NFKC", text).translate(_BRACKETS)
+    text = _DROP.sub("", text)
+    text = _NUMBERING.sub(r"\1.", text)
+    return _CN_NUMBERING.sub(r"\1、", text)
+
+
+@lru_cache(maxsize=65536)
+def similarity(label: str, text: str) -> float:
+    """How well `text` reads as `label` (both normalised), from 0 to 1."""
+    if not label or not text:
+        return 0.0
+    if label == text:
+        return 1.0
+    matcher = SequenceMatcher(None, label, text, autojunk=False)
+    matched = sum(b.size for b in matcher.get_matching_blocks() if b.size >= 2)
+    if not matched:
+        return 0.0
+    cover, precision = matched / len(label), matched / len(text)
+    return 2 * cover * precision / (cover + precision)
+
+
+def best_similarity(labels: tuple[str, ...], text: str) -> float:
+    norm = normalise(text)
+    return max((similarity(normalise(label), norm) for label in labels), default=0.0)
+
+
+def contains(text: str, key: str) -> bool:
+    """Whether a normalised key occurs in a normalised text."""
+    return normalise(key) in normalise(text)

@@ -1,0 +1,255 @@
+"""The canonical report model: what every reader ends in and every writer starts from.
+
+Plain dataclasses, no file format in sight. `Report.to_dict()` is the
+canonical plain-data form (the shape of spec §8 plus provenance and
+findings); `Report.from_dict()` reads it back, so any writer's output can be
+checked by a round trip.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+Number = int | Decimal
+Severity = Literal["error", "warning", "info"]
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass
+class Where:
+    """Where a figure or a text was found in the source document."""
+
+    page: int | None = None
+    line: int | None = None
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+
+    def to_dict(self) -> dict[str, int]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Where | None:
+        return cls(**data) if data else None
+
+
+@dataclass
+class Cell:
+    """One value cell of a table: its value, its raw text and where it came from.
+
+    `derived` names the rule that forced the value when the document did not
+    print it; `note` says how a printed value was placed when that was not
+    plain (e.g. aligned right in a row that lost cells).
+    """
+
+    value: Number | None = None
+    raw: str | None = None
+    where: Where | None = None
+    derived: str | None = None
+    unit: str | None = None
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"value": self.value}
+        if self.raw is not None:
+            out["raw"] = self.raw
+        if self.where is not None and self.where.to_dict():
+            out["where"] = self.where.to_dict()
+        if self.derived is not None:
+            out["derived"] = self.derived
+        if self.unit is not None:
+            out["unit"] = self.unit
+        if self.note is not None:
+            out["note"] = self.note
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Cell:
+        return cls(
+            value=_number(data.get("value")),
+            raw=data.get("raw"),
+            where=Where.from_dict(data.get("where")),
+            derived=data.get("derived"),
+            unit=data.get("unit"),
+            note=data.get("note"),
+        )
+
+
+def _number(v: Any) -> Number | None:
+    if isinstance(v, bool):
+        raise TypeError(f"not a number: {v!r}")
+    if v is None or isinstance(v, int | Decimal):
+        return v
+    if isinstance(v, float | str):
+        d = Decimal(str(v))
+        return int(d) if d == d.to_integral_value() and "." not in str(v) else d
+    raise TypeError(f"not a number: {v!r}")
+
+
+@dataclass
+class Finding:
+    """Something a reader of the figures should know: a broken rule, a lost cell, a guess refused."""
+
+    code: str
+    message: str
+    severity: Severity = "warning"
+    rule: str | None = None
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+    figures: dict[str, Any] = field(default_factory=dict)
+    where: Where | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": self.code, "severity": self.severity, "message": self.message}
+        for key in ("rule", "table", "row", "column"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.figures:
+            out["figures"] = self.figures
+        if self.where is not None and self.where.to_dict():
+            out["where"] = self.where.to_dict()
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        keys = ("code", "message", "severity", "rule", "table", "row", "column", "figures")
+        kwargs = {k: data[k] for k in keys if k in data}
+        return cls(**kwargs, where=Where.from_dict(data.get("where")))
+
+
+@dataclass
+class Source:
+    """The document a report was read from."""
+
+    path: str | None = None
+    format: str | None = None
+    sha256: str | None = None
+    size: int | None = None
+    encoding: str | None = None
+    pages: int | None = None
+
+
+@dataclass
+class Meta:
+    title: str | None = None
+    agency: str | None = None
+    signed_by: str | None = None
+    year: int | None = None
+    published: str | None = None
+
+
+@dataclass
+class Section:
+    """One of the six numbered parts of a report."""
+
+    heading: str | None = None
+    text: str = ""
+    where: Where | None = None
+
+
+@dataclass
+class RuleCheck:
+    """How one consistency rule fared over all its instances."""
+
+    passed: int = 0
+    failed: int = 0
+    not_checkable: int = 0
+
+
+Table = dict[str, dict[str, Cell]]
+
+
+@dataclass
+class Report:
+    """A recognised annual report.
+
+    `status` is "ok" when all three tables were found, "partial" when some
+    were, "no_tables" when none were (the document is probably not a report).
+    """
+
+    template: str | None = None
+    template_reason: str = ""
+    meta: Meta = field(default_factory=Meta)
+    source: Source = field(default_factory=Source)
+    sections: dict[str, Section] = field(default_factory=dict)
+    tables: dict[str, Table] = field(default_factory=dict)
+    layouts: dict[str, str] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    checks: dict[str, RuleCheck] = field(default_factory=dict)
+    status: str = "no_tables"
+
+    def cell(self, table: str, row: str, column: str) -> Cell:
+        return self.tables[table][row][column]
+
+    def values(self) -> dict[str, dict[str, dict[str, Number | None]]]:
+        """The tables as plain values: tables.<table>.<row>.<column> (spec §8)."""
+        return {
+            t: {r: {c: cell.value for c, cell in cols.items()} for r, cols in rows.items()}
+            for t, rows in self.tables.items()
+        }
+
+    def derived_cells(self) -> list[tuple[str, str, str, Cell]]:
+        return [
+            (t, r, c, cell)
+            for t, rows in self.tables.items()
+            for r, cols in rows.items()
+            for c, cell in cols.items()
+            if cell.derived
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The canonical plain-data form; numbers stay int or Decimal."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "template": self.template,
+            "template_reason": self.template_reason,
+            "status": self.status,
+            "meta": dict(self.meta.__dict__),
+            "source": dict(self.source.__dict__),
+            "tables": self.values(),
+            "layouts": dict(self.layouts),
+            "cells": {
+                t: {r: {c: cell.to_dict() for c, cell in cols.items()} for r, cols in rows.items()}
+                for t, rows in self.tables.items()
+            },
+            "checks": {rule: dict(check.__dict__) for rule, check in self.checks.items()},
+            "findings": [f.to_dict() for f in self.findings],
+            "sections": {
+                sid: {"heading": s.heading, "text": s.text, "where": (s.where.to_dict() or None) if s.where else None}
+                for sid, s in self.sections.items()
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """Rebuild a report from `to_dict()` output (or its JSON, numbers read as Decimal)."""
+        cells = data.get("cells") or {}
+        tables: dict[str, Table] = {}
+        for t, rows in (data.get("tables") or {}).items():
+            tables[t] = {}
+            for r, cols in rows.items():
+                tables[t][r] = {}
+                for c, value in cols.items():
+                    detail = ((cells.get(t) or {}).get(r) or {}).get(c)
+                    cell = Cell.from_dict(detail) if detail else Cell()
+                    cell.value = _number(value)
+                    tables[t][r][c] = cell
+        sections = {
+            sid: Section(heading=s.get("heading"), text=s.get("text", ""), where=Where.from_dict(s.get("where")))
+            for sid, s in (data.get("sections") or {}).items()
+        }
+        return cls(
+            template=data.get("template"),
+            template_reason=data.get("template_reason", ""),
+            meta=Meta(**(data.get("meta") or {})),
+            source=Source(**(data.get("source") or {})),
+            sections=sections,
+            tables=tables,
+            layouts=dict(data.get("layouts") or {}),
+            findings=[Finding.from_dict(f) for f in data.get("findings") or []],
+            checks={rule: RuleCheck(**c) for rule, c in (data.get("checks") or {}).items()},
+            status=data.get("status", "no_tables"),
+        )

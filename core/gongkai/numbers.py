@@ -1,0 +1,67 @@
+"""Reading one table cell's text as a number, a blank, a placeholder or plain text (spec §5)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+Kind = Literal["number", "blank", "placeholder", "text"]
+
+# Printed in a value cell to mean "nothing here": kept as raw text, value null.
+PLACEHOLDERS = frozenset(
+    {"无", "-", "--", "---", "—", "——", "/", "//", "\\", "空", "暂无", "－", "–", "×", "x", "X", "*", "/ ", "~"}
+)
+# Longest first, so that 万元 wins over 元.
+UNITS = ("万元", "元", "件", "项", "个", "条", "次", "宗", "家", "起", "人次", "份")
+_NUMBER = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
+_SPACES = re.compile(r"[\s\u00a0\u3000]+")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    kind: Kind
+    raw: str
+    value: int | Decimal | None = None
+    unit: str | None = None
+
+
+def clean(text: str) -> str:
+    """Full-width to half-width (NFKC), the minus sign to '-', no spaces at all."""
+    text = unicodedata.normalize("NFKC", text).replace("\u2212", "-")
+    return _SPACES.sub("", text)
+
+
+def parse_cell(raw: str) -> Parsed:
+    """Classify one cell: "3,119" → 3119, "3.2万元" → Decimal("3.2") in 万元, "无" → placeholder."""
+    text = clean(raw)
+    if not text:
+        return Parsed("blank", raw)
+    if text in PLACEHOLDERS or set(text) <= set("-—－–_"):
+        return Parsed("placeholder", raw)
+    unit = next((u for u in UNITS if text.endswith(u) and len(text) > len(u)), None)
+    body = text[: -len(unit)] if unit else text
+    match = _NUMBER.fullmatch(body)
+    if not match:
+        return Parsed("text", raw)
+    sign, digits, fraction = match.groups()
+    digits = digits.replace(",", "")
+    value: int | Decimal
+    if fraction:
+        value = Decimal(f"{sign}{digits}{fraction}")
+    else:
+        value = int(f"{sign}{digits}")
+    return Parsed("number", raw, value, unit)
+
+
+def split_numbers(raw: str) -> list[Parsed] | None:
+    """A cell holding several numbers apart by spaces ("0 0 0", a PDF line) as one cell each; else None."""
+    parts = raw.split()
+    if len(parts) < 2:
+        return None
+    parsed = [parse_cell(p) for p in parts]
+    if all(p.kind in ("number", "placeholder") for p in parsed):
+        return parsed
+    return None

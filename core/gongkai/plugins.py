@@ -1,0 +1,141 @@
+"""Loading plugins: entry points one by one, isolation, blocking, and who gave what.
+
+A plugin that fails to import, implements an unknown hook, raises in a hook
+or tries a name another plugin already has is reported as broken and
+skipped; the rest load as usual. Built-ins load first, so a third party
+cannot take a built-in's name by sorting ahead of it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+import pluggy
+
+from gongkai import hookspecs
+from gongkai.hookspecs import Reader, Writer
+from gongkai.template import Template
+
+BLOCK_ENV = "GONGKAI_BLOCK_PLUGINS"
+BUILTIN_PREFIX = "gongkai."
+KINDS = {"readers": "gongkai_readers", "writers": "gongkai_writers", "templates": "gongkai_templates"}
+
+
+@dataclass
+class PluginInfo:
+    name: str
+    distribution: str | None = None
+    version: str | None = None
+    status: str = "ok"  # ok | blocked | broken
+    error: str | None = None
+    provides: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class Registry:
+    readers: dict[str, Reader] = field(default_factory=dict)
+    writers: dict[str, Writer] = field(default_factory=dict)
+    templates: dict[str, Template] = field(default_factory=dict)
+    plugins: list[PluginInfo] = field(default_factory=list)
+
+    def add_plugin(self, plugin: object, name: str, distribution: str | None = None, version: str | None = None) -> PluginInfo:
+        """Register one plugin object (a module with hookimpls); failures mark it broken, never raise."""
+        info = PluginInfo(name=name, distribution=distribution, version=version)
+        self.plugins.append(info)
+        pm = pluggy.PluginManager(hookspecs.PROJECT)
+        pm.add_hookspecs(hookspecs)
+        try:
+            pm.register(plugin, name=name)
+            pm.check_pending()
+        except Exception as exc:  # a plugin's mistake must not stop the others
+            info.status, info.error = "broken", _one_line(exc)
+            return info
+        added: list[tuple[dict[str, Any], str]] = []
+        try:
+            for kind, hook_name in KINDS.items():
+                store: dict[str, Any] = getattr(self, kind)
+                for impl in getattr(pm.hook, hook_name).get_hookimpls():
+                    impl.function(register=self._registrar(kind, store, info, added))
+        except Exception as exc:
+            for store, key in added:  # all or nothing: a half-registered plugin is worse than none
+                del store[key]
+            info.provides = {}
+            info.status, info.error = "broken", _one_line(exc)
+        return info
+
+    def _registrar(
+        self, kind: str, store: dict[str, Any], info: PluginInfo, added: list[tuple[dict[str, Any], str]]
+    ) -> Callable[[Any], None]:
+        def register(thing: Any) -> None:
+            name = getattr(thing, "id" if kind == "templates" else "name", None)
+            if not isinstance(name, str) or not name:
+                raise ValueError(f"a registered {kind[:-1]} needs a non-empty name")
+            if name in store:
+                owner = self.owner(kind, name)
+                raise ValueError(f"{kind[:-1]} {name!r} is already provided by {owner}")
+            store[name] = thing
+            added.append((store, name))
+            info.provides.setdefault(kind, []).append(name)
+
+        return register
+
+    def owner(self, kind: str, name: str) -> str | None:
+        for info in self.plugins:
+            if name in info.provides.get(kind, []):
+                return info.name
+        return None
+
+
+def blocked_names() -> set[str]:
+    return {n.strip() for n in os.environ.get(BLOCK_ENV, "").split(",") if n.strip()}
+
+
+def load_registry(entry_points: Iterable[metadata.EntryPoint] | None = None) -> Registry:
+    """Load every plugin of the entry-point group ``gongkai``, built-ins first."""
+    eps = list(entry_points if entry_points is not None else metadata.entry_points(group=hookspecs.PROJECT))
+    eps.sort(key=lambda ep: (not ep.name.startswith(BUILTIN_PREFIX), ep.name))
+    registry = Registry()
+    blocked = blocked_names()
+    seen: set[str] = set()
+    for ep in eps:
+        if ep.name in seen:  # the same distribution found twice on sys.path
+            continue
+        seen.add(ep.name)
+        dist = ep.dist.name if ep.dist else None
+        version = ep.dist.version if ep.dist else None
+        if ep.name in blocked:
+            registry.plugins.append(PluginInfo(ep.name, dist, version, status="blocked", error=f"blocked by {BLOCK_ENV}"))
+            continue
+        try:
+            plugin = ep.load()
+        except Exception as exc:
+            registry.plugins.append(PluginInfo(ep.name, dist, version, status="broken", error=_one_line(exc)))
+            continue
+        registry.add_plugin(plugin, ep.name, dist, version)
+    return registry
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or exc.__class__.__name__
+    return f"{exc.__class__.__name__}: {text}"
+
+
+_registry: Registry | None = None
+
+
+def get_registry() -> Registry:
+    """The process-wide registry, loaded on first use."""
+    global _registry
+    if _registry is None:
+        _registry = load_registry()
+    return _registry
+
+
+def reset_registry() -> None:
+    """Forget the loaded plugins (tests, or after installing a plugin at run time)."""
+    global _registry
+    _registry = None

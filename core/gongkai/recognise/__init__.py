@@ -1,0 +1,85 @@
+"""The recogniser: Layout → Report. Knows the templates, never a file format.
+
+Rows come from the layout (text lines and grid rows alike); the template is
+chosen by what the document shows; every printed layout of every table is
+tried and the one whose rows align best with the document wins; the
+matched rows' figures are placed into cells; the rules then derive what the
+document determines without printing it, and report what does not add up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from itertools import product
+
+from gongkai.checks import check
+from gongkai.layout import Layout
+from gongkai.model import Cell, Finding, Report, Source
+from gongkai.recognise.align import Match, align
+from gongkai.recognise.choose import choose_template
+from gongkai.recognise.meta import read_meta
+from gongkai.recognise.place import place
+from gongkai.recognise.rows import DocRow, layout_rows
+from gongkai.recognise.sections import find_sections
+from gongkai.template import PrintedRow, Template
+
+
+def recognise(layout: Layout, templates: Mapping[str, Template], source: Source | None = None) -> Report:
+    rows = layout_rows(layout)
+    meta = read_meta(rows)
+    text = "\n".join(r.text for r in rows)
+    report = Report(meta=meta, source=source or Source())
+    report.findings.extend(Finding(code="reader", message=p) for p in layout.problems)
+    template, reason = choose_template(templates, text, meta.year, lambda t: best_alignment(t, rows)[0])
+    report.template_reason = reason
+    if template is None:
+        return report
+    report.template = template.id
+    report.sections = find_sections(rows, template.sections)
+    _, layouts, matches = best_alignment(template, rows)
+    fill(report, template, layouts, matches)
+    check(template, report)
+    return report
+
+
+def best_alignment(template: Template, rows: list[DocRow]) -> tuple[float, dict[str, str], list[Match]]:
+    """Align rows against every combination of table layouts; the template's defaults win ties."""
+    choices = []
+    for table in template.tables:
+        ids = [lay.id for lay in table.layouts] or ["standard"]
+        default = template.default_layouts.get(table.id, ids[0])
+        choices.append([default] + [i for i in ids if i != default])
+    best: tuple[float, dict[str, str], list[Match]] | None = None
+    for combo in product(*choices):
+        layouts = {t.id: lay for t, lay in zip(template.tables, combo, strict=True)}
+        printed: list[tuple[str, PrintedRow]] = [
+            (t.id, p) for t in template.tables for p in t.printed_rows(layouts[t.id])
+        ]
+        score, matches = align(rows, printed)
+        if best is None or score > best[0] + 1e-9:
+            best = (score, layouts, matches)
+    assert best is not None
+    return best
+
+
+def fill(report: Report, template: Template, layouts: dict[str, str], matches: list[Match]) -> None:
+    """Every cell of every table exists (null until read); matched rows' figures go in."""
+    for table in template.tables:
+        report.tables[table.id] = {
+            row.id: {col: Cell() for col in table.row_columns(row.id)} for row in table.rows
+        }
+    found = {m.table for m in matches}
+    for table in template.tables:
+        if table.id in found:
+            report.layouts[table.id] = layouts[table.id]
+            matched = {m.printed.row for m in matches if m.table == table.id}
+            for printed in table.printed_rows(layouts[table.id]):
+                if printed.row not in matched:
+                    report.findings.append(Finding(code="row_not_found", severity="info", table=table.id,
+                                                   row=printed.row, message=f"row {printed.row} was not found"))
+        else:
+            report.findings.append(Finding(code="table_not_found", table=table.id,
+                                           message=f"table {table.id} ({table.title}) was not found"))
+    for match in matches:
+        place(match, template.table(match.table), report)
+    report.status = "ok" if len(found) == len(template.tables) else "partial" if found else "no_tables"

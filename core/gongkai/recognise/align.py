@@ -1,0 +1,79 @@
+"""Aligning the document's data rows with the template's printed rows, in order.
+
+A weighted longest-common-subsequence: both sequences keep their order,
+either side may skip (a lost row, a junk row), and a pair scores by how well
+the row's label reads as the template label, plus a little when the number
+of value cells fits. Order carries a garbled label: between two sure
+matches, a row whose label is half lost still finds its place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from gongkai.labels import best_similarity
+from gongkai.recognise.rows import DocRow
+from gongkai.template import PrintedRow
+
+THRESHOLD = 0.42  # below this a pair is not a match, whatever the order says
+FIT_BONUS = 0.12  # the row has exactly as many value cells as the template row
+NO_FIGURES = 0.5  # a row with blank value cells only (a header row, or a blank form) counts for less
+MAX_LABEL_CELLS = 5
+
+
+@dataclass(frozen=True)
+class Match:
+    row: DocRow
+    printed: PrintedRow
+    table: str
+    score: float
+
+
+def label_score(row: DocRow, printed: PrintedRow) -> float:
+    """How well the row's label (any run of its label cells, or with the wrapped line before) reads as the label."""
+    n_cells = len(printed.cells)
+    filled = len(row.filled())
+    fits = n_cells in (filled, len(row.trimmed_slots()), len(row.slots))
+    weight = 1.0 if filled else NO_FIGURES
+    if not printed.labels:  # a row printed without a label: known by its count of numbers alone
+        if not fits:
+            return 0.0
+        return weight * (1.0 if not row.labels else 0.8)
+    texts = [p.text for p in row.labels[-MAX_LABEL_CELLS:]]
+    if filled:
+        candidates = {"".join(texts[i:j]) for i, j in combinations(range(len(texts) + 1), 2)}
+    else:  # no figures to vouch for the row: all of its text must read as the label, as in a blank form
+        candidates = {"".join(texts)}
+    if row.prefix:
+        candidates.add(row.prefix + "".join(texts))
+    best = max((best_similarity(printed.labels, c) for c in candidates), default=0.0)
+    return weight * (best + FIT_BONUS if fits and best > 0 else best)
+
+
+def align(rows: Sequence[DocRow], printed: Sequence[tuple[str, PrintedRow]]) -> tuple[float, list[Match]]:
+    """The best order-keeping assignment of data rows to printed rows (table id, row); returns (score, matches)."""
+    data = [r for r in rows if r.is_data]
+    n, m = len(data), len(printed)
+    pair = [[label_score(d, p) for _, p in printed] for d in data]
+    score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            best = max(score[i + 1][j], score[i][j + 1])
+            s = pair[i][j]
+            if s >= THRESHOLD:
+                best = max(best, s + score[i + 1][j + 1])
+            score[i][j] = best
+    matches: list[Match] = []
+    i = j = 0
+    while i < n and j < m:
+        s = pair[i][j]
+        if s >= THRESHOLD and abs(score[i][j] - (s + score[i + 1][j + 1])) < 1e-9:
+            matches.append(Match(data[i], printed[j][1], printed[j][0], s))
+            i, j = i + 1, j + 1
+        elif score[i][j] == score[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return score[0][0], matches

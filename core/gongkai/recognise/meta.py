@@ -1,0 +1,110 @@
+"""Title, issuing body, report year and publication date.
+
+The title is the first lines up to "报告" (a PDF may break it anywhere);
+the issuing body is what the title names around the year, else the
+signature above the closing date; the publication date is that closing
+date, in Arabic or Chinese numerals.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+from gongkai.model import Meta
+from gongkai.recognise.rows import DocRow
+
+MAX_TITLE_LINES = 4
+MAX_TITLE = 80
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:度)?")
+_TITLE_TAIL = re.compile(r"(?:关于)?(?:本?年度)?(?:政府信息公开|政务公开|信息公开).*$")
+_LEAD = re.compile(r"^(?:关于)")
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "０": 0}
+_DATE = re.compile(r"^\s*(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?\s*$")
+_CN_DATE = re.compile(r"^\s*([〇○零O０一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日\s*$")
+
+
+def read_meta(rows: list[DocRow]) -> Meta:
+    prose = [r.labels[0].text.strip() for r in rows if len(r.labels) == 1 and not r.is_data and r.labels[0].text.strip()]
+    title = _title(prose)
+    meta = Meta(title=title)
+    if title:
+        meta.agency = _agency_from_title(title)
+        years = _YEAR.findall(title)
+        meta.year = int(years[0]) if years else None
+    meta.signed_by, meta.published = _signature(prose)
+    if not meta.agency:
+        meta.agency = meta.signed_by
+    if meta.year is None:
+        meta.year = _year_from_text(prose, meta.published)
+    return meta
+
+
+def _title(prose: list[str]) -> str | None:
+    joined = ""
+    lines = [re.sub(r"\s+", "", line) for line in prose[:MAX_TITLE_LINES]]
+    for n, line in enumerate(lines):
+        joined += line
+        if len(joined) > MAX_TITLE:
+            return None
+        if joined.endswith("报") and n + 1 < len(lines) and lines[n + 1].startswith("告"):
+            continue  # "……年度报" / "告": a title broken inside a word
+        if "报告" in joined[-6:]:
+            return joined
+    return None
+
+
+def _agency_from_title(title: str) -> str | None:
+    m = _YEAR.search(title)
+    if not m:
+        return _TITLE_TAIL.sub("", title) or None
+    before = _LEAD.sub("", title[: m.start()])
+    before = re.sub(r"关于$", "", _TITLE_TAIL.sub("", before))
+    if before:
+        return before
+    after = _TITLE_TAIL.sub("", title[m.end() :])
+    return after or None
+
+
+def parse_date(text: str) -> str | None:
+    """ "2022年1月26日", "2022-01-26", "二〇二二年一月二十六日" → "2022-01-26"."""
+    m = _DATE.match(text)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    else:
+        c = _CN_DATE.match(text)
+        if not c:
+            return None
+        y = int("".join(str(_CN_DIGITS[ch]) for ch in c.group(1)))
+        mo, d = _cn_number(c.group(2)), _cn_number(c.group(3))
+    try:
+        return date(y, mo, d).isoformat()
+    except ValueError:
+        return None
+
+
+def _cn_number(text: str) -> int:
+    if "十" not in text:
+        return _CN_DIGITS[text]
+    tens, _, units = text.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+
+
+def _signature(prose: list[str]) -> tuple[str | None, str | None]:
+    """The date closing the report and the name just above it."""
+    tail = prose[-6:]
+    for i in range(len(tail) - 1, -1, -1):
+        published = parse_date(tail[i])
+        if published:
+            above = tail[i - 1] if i > 0 else ""
+            name = above if 0 < len(above) <= 30 and not re.search(r"[。，,；;：:]", above) else None
+            return name, published
+    return None, None
+
+
+def _year_from_text(prose: list[str], published: str | None) -> int | None:
+    years = Counter(int(y) for line in prose for y in _YEAR.findall(line))
+    if years:
+        return years.most_common(1)[0][0]
+    return int(published[:4]) - 1 if published else None

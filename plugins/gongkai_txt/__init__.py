@@ -1,0 +1,15 @@
+"""The plain-text reader, a built-in plugin (entry point "gongkai.txt")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from gongkai.hookspecs import Reader, hookimpl
+from gongkai_txt.reader import TxtReader
+
+__all__ = ["TxtReader", "gongkai_readers"]
+
+
+@hookimpl
+def gongkai_readers(register: Callable[[Reader], None]) -> None:
+    register(TxtReader())
