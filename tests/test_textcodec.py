@@ -22,7 +22,13 @@ TRADITIONAL = (
 )
 
 # How each encoding is reported when detected.
-DETECTED = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "utf-16": "utf-16", "gb18030": "gb18030", "gbk": "gb18030"}
+DETECTED = {
+    "utf-8": "utf-8",
+    "utf-8-sig": "utf-8-sig",
+    "utf-16": "utf-16",
+    "gb18030": "gb18030",
+    "gbk": "gb18030",
+}
 
 
 def test_seeds_exist() -> None:
@@ -63,7 +69,7 @@ def test_snippets_decode_right(encoding: str) -> None:
 
 
 def test_short_gbk_snippet_that_is_also_valid_utf8() -> None:
-    # "息" in GBK is CF A2, valid UTF-8 for the Coptic "Ϣ": Chinese text in UTF-8 would have 3-byte characters.
+    # "息" in GBK is CF A2, valid UTF-8 for the Coptic "Ϣ"; Chinese in UTF-8 has 3-byte characters.
     data = "息\n\t0\n\t0\n\t0\n".encode("gbk")
     assert data.decode("utf-8") == "Ϣ\n\t0\n\t0\n\t0\n"
     assert decode_text(data) == ("息\n\t0\n\t0\n\t0\n", "gb18030")

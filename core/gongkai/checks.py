@@ -39,7 +39,11 @@ def instances(template: Template, report: Report) -> Iterator[Instance]:
                 yield Instance(rule, tuple((rule.table, r, col) for r in rule.left),
                                tuple((rule.table, r, col) for r in rule.right))
         else:
+            printed = {c[0] for p in table.printed_rows(report.layouts.get(rule.table)) for c in p.cells}
             for row in table.rows:
+                values = report.tables[rule.table][row.id].values()
+                if row.id not in printed and all(cell.value is None for cell in values):
+                    continue  # a row this layout does not print (e.g. sub-rows of a one-row （六）)
                 cols = table.row_columns(row.id)
                 if set(rule.left) | set(rule.right) <= set(cols):
                     yield Instance(rule, tuple((rule.table, row.id, c) for c in rule.left),

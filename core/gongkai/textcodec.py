@@ -11,6 +11,7 @@ right, chardet breaks the tie.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 
 import chardet
@@ -31,8 +32,6 @@ _MAX_CONTROL_SHARE = 0.01
 _GB_TEXT_LEADS = bytes([0xA1, 0xA2, 0xA3, *range(0xB0, 0xF8)])
 # Big5 symbols (A1-A3) and its frequent hanzi (A4-C6): what traditional text is made of.
 _BIG5_TEXT_LEADS = bytes(range(0xA1, 0xC7))
-# A double-byte character as (lead)trail, or an ASCII byte: substituting keeps the leads only.
-_LEAD_ONLY = re.compile(rb"([\x81-\xfe])[\x40-\xfe]|[\x00-\x7f]")
 _SURE, _UNSURE = 0.9, 0.5
 _HIGH = re.compile("[^\x00-\u07ff]")
 
@@ -136,8 +135,20 @@ def _score(text: str, codec: str, text_leads: bytes) -> float:
     non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
     if not non_ascii:
         return 1.0
-    leads = _LEAD_ONLY.sub(rb"\1", text.encode(codec, errors="ignore"))
-    return (len(leads) - len(leads.translate(None, text_leads))) / non_ascii
+    return 1 - len(text.translate(_deleting_ordinary(codec, text_leads))) / non_ascii
+
+
+@functools.cache
+def _deleting_ordinary(codec: str, text_leads: bytes) -> dict[int, None]:
+    """A str.translate table deleting ASCII and the characters of the `text_leads` rows of `codec`."""
+    table: dict[int, None] = dict.fromkeys(range(128))
+    for lead in text_leads:
+        for trail in (*range(0x40, 0x7F), *range(0xA1, 0xFF)):
+            try:
+                table[ord(bytes((lead, trail)).decode(codec))] = None
+            except UnicodeDecodeError:
+                continue
+    return table
 
 
 def _chardet_says_big5(data: bytes, default: bool) -> bool:

@@ -30,8 +30,8 @@ _MAX_CONTINUATION_LINES, _MAX_CONTINUATION_CHARS = 3, 40
 
 
 class TxtReader:
-    name = "txt"
-    extensions = (".txt", ".text")
+    name: str = "txt"
+    extensions: tuple[str, ...] = (".txt", ".text")
 
     def sniff(self, head: bytes, name: str | None) -> float:
         try:
@@ -61,7 +61,9 @@ def parse_lines(text: str) -> list[Line]:
         if kind == "blank":
             out.append(Line(cells=[]))
         else:  # prose is a tab row of one cell
-            out.append(Line(cells=[Piece(c, Where(line=number, col=j)) for j, c in enumerate(line.split("\t"))]))
+            out.append(
+                Line(cells=[Piece(c, Where(line=number, col=j)) for j, c in enumerate(line.split("\t"))])
+            )
         i += 1
     return out
 

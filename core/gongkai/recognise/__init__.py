@@ -73,10 +73,11 @@ def fill(report: Report, template: Template, layouts: dict[str, str], matches: l
         if table.id in found:
             report.layouts[table.id] = layouts[table.id]
             matched = {m.printed.row for m in matches if m.table == table.id}
-            for printed in table.printed_rows(layouts[table.id]):
-                if printed.row not in matched:
-                    report.findings.append(Finding(code="row_not_found", severity="info", table=table.id,
-                                                   row=printed.row, message=f"row {printed.row} was not found"))
+            lost = [p.row for p in table.printed_rows(layouts[table.id]) if p.row not in matched]
+            if lost:
+                report.findings.append(Finding(code="rows_not_found", table=table.id, figures={"rows": lost},
+                                               message=f"{len(lost)} rows of {table.id} were not found: "
+                                               + ", ".join(lost)))
         else:
             report.findings.append(Finding(code="table_not_found", table=table.id,
                                            message=f"table {table.id} ({table.title}) was not found"))

@@ -1,0 +1,76 @@
+"""`gongkai check INPUT...`: what was recognised and what does not add up, for a person to read."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from gongkai.api import convert, require_report
+from gongkai.cli.convert_cmd import Tally
+from gongkai.cli.inputs import collect, read_stdin
+from gongkai.errors import GongkaiError, NoReaderError
+from gongkai.model import Finding, Report
+from gongkai.plugins import get_registry
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("check", help="show what was recognised in reports and which rules they break",
+                       description="Show the template, the tables found, derived cells and every finding.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT")
+    p.add_argument("--from", dest="reader", help="reader to use instead of guessing from the content")
+    p.add_argument("--encoding", help="text encoding of the inputs")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    inputs, problems = collect(args.inputs)
+    tally = Tally()
+    for problem in problems:
+        tally.fail(problem.split(":")[0], problem.split(": ", 1)[1])
+    for inp in inputs:
+        try:
+            source = read_stdin() if inp.path is None else inp.path
+            report = require_report(convert(source, name=inp.name, reader=args.reader, encoding=args.encoding))
+        except NoReaderError as exc:
+            tally.fail(inp.name, str(exc), no_reader=True)
+            continue
+        except GongkaiError as exc:
+            tally.fail(inp.name, str(exc))
+            continue
+        tally.ok += 1
+        sys.stdout.write(describe(report, inp.name) + "\n")
+    return tally.exit_code()
+
+
+def describe(report: Report, name: str) -> str:
+    meta = report.meta
+    cells = [c for rows in report.tables.values() for cols in rows.values() for c in cols.values()]
+    derived = sum(1 for c in cells if c.derived)
+    read = sum(1 for c in cells if c.value is not None and not c.derived)
+    lines = [
+        name,
+        f"  title      {meta.title or '-'}",
+        f"  agency     {meta.agency or '-'}   year {meta.year or '-'}   published {meta.published or '-'}",
+        f"  template   {report.template_reason}",
+        f"  status     {report.status}; layouts: "
+        + ", ".join(f"{t} {lay}" for t, lay in report.layouts.items()),
+        f"  cells      {read} read, {derived} derived, {len(cells) - read - derived} without a value",
+    ]
+    for rule, tally in report.checks.items():
+        lines.append(f"  rule       {rule}: {tally.passed} passed, {tally.failed} failed, "
+                     f"{tally.not_checkable} not checkable")
+    if report.findings:
+        lines.append("  findings")
+        lines.extend(f"    [{f.severity}] {_label(report, f)}{f.message}" for f in report.findings)
+    return "\n".join(lines)
+
+
+def _label(report: Report, finding: Finding) -> str:
+    """The Chinese label of the row a finding is about, so a person can find it in the document."""
+    template = get_registry().templates.get(report.template or "")
+    if template is None or not finding.table or not finding.row:
+        return ""
+    try:
+        return f"「{template.table(finding.table).row(finding.row).label}」 "
+    except StopIteration:
+        return ""

@@ -1,0 +1,157 @@
+"""`gongkai convert INPUT... -o OUT`: documents in, JSON (or any writer's format) out."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from gongkai.api import convert, require_report, writer_for
+from gongkai.cli import EXIT_FAILED, EXIT_NO_READER, EXIT_OK, EXIT_USAGE
+from gongkai.cli.inputs import InputFile, collect, read_stdin
+from gongkai.cli.output import write_atomic
+from gongkai.errors import GongkaiError, NoReaderError, WriteError
+from gongkai.hookspecs import Writer
+from gongkai.model import Report
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "convert",
+        help="convert reports to JSON, or whatever format a writer plugin offers",
+        description="Convert reports. A folder in gives a folder out with the same names; '-' is stdin/stdout.",
+    )
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders (searched recursively) or '-'")
+    p.add_argument("-o", "--output", default="-", help="output file, folder, or '-' for stdout (default)")
+    p.add_argument("--to", help="writer to use (default: from the output's extension, else json)")
+    p.add_argument("--from", dest="reader", help="reader to use instead of guessing from the content")
+    p.add_argument("--encoding", help="text encoding of the inputs, instead of detecting it")
+    p.set_defaults(run=run)
+
+
+class Tally:
+    """Counts outcomes and prints one line per failure, naming the file and the cause."""
+
+    def __init__(self) -> None:
+        self.ok = self.failed = self.no_reader = 0
+
+    def fail(self, name: str, cause: str, no_reader: bool = False) -> None:
+        print(f"gongkai: {name}: {cause}", file=sys.stderr)
+        if no_reader:
+            self.no_reader += 1
+        else:
+            self.failed += 1
+
+    def exit_code(self) -> int:
+        if self.failed:
+            return EXIT_FAILED
+        return EXIT_NO_READER if self.no_reader else EXIT_OK
+
+
+def read_report(inp: InputFile, args: argparse.Namespace, tally: Tally) -> Report | None:
+    try:
+        source = read_stdin() if inp.path is None else inp.path
+        report = require_report(convert(source, name=inp.name, reader=args.reader, encoding=args.encoding))
+    except NoReaderError as exc:
+        tally.fail(inp.name, str(exc), no_reader=True)
+        return None
+    except GongkaiError as exc:
+        tally.fail(inp.name, str(exc))
+        return None
+    return report
+
+
+def run(args: argparse.Namespace) -> int:
+    inputs, problems = collect(args.inputs)
+    tally = Tally()
+    for problem in problems:
+        tally.fail(problem.split(":")[0], problem.split(": ", 1)[1])
+    if not inputs:
+        if problems:
+            return tally.exit_code()
+        print("gongkai: nothing to convert", file=sys.stderr)
+        return EXIT_USAGE
+    out = args.output
+    folder_in = any(Path(a).is_dir() for a in args.inputs)
+    to_dir = out != "-" and (Path(out).is_dir() or out.endswith(("/", os.sep)) or folder_in)
+    try:
+        writer = writer_for(None if to_dir or out == "-" else out, args.to or ("json" if to_dir or out == "-" else None))
+    except WriteError as exc:
+        print(f"gongkai: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if to_dir:
+        _to_folder(inputs, Path(out), writer, args, tally)
+    elif len(inputs) > 1 and not writer.many:
+        print(f"gongkai: {len(inputs)} inputs need -o FOLDER (the {writer.name} writer holds one report)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    else:
+        _to_one(inputs, out, writer, args, tally)
+    if len(inputs) + len(problems) > 1:
+        print(f"gongkai: {tally.ok} of {len(inputs) + len(problems)} converted, {tally.failed} failed, "
+              f"{tally.no_reader} without a reader", file=sys.stderr)
+    return tally.exit_code()
+
+
+def _to_folder(inputs: list[InputFile], out: Path, writer: Writer, args: argparse.Namespace, tally: Tally) -> None:
+    targets = output_names(inputs, writer.extensions[0])
+    for inp in inputs:
+        report = read_report(inp, args, tally)
+        if report is None:
+            continue
+        target = out / targets[inp]
+        try:
+            write_atomic(target, lambda f, r=report: writer.write([r], f, {}))  # type: ignore[misc]
+        except (OSError, GongkaiError) as exc:
+            tally.fail(inp.name, f"cannot write {target}: {exc}")
+            continue
+        tally.ok += 1
+
+
+def output_names(inputs: list[InputFile], suffix: str) -> dict[InputFile, Path]:
+    """Same names with the writer's suffix; inputs that would collide (a.txt, a.pdf) keep their own suffix too."""
+    plain = {inp: inp.relative.with_suffix(suffix) for inp in inputs}
+    counts: dict[Path, int] = {}
+    for target in plain.values():
+        counts[target] = counts.get(target, 0) + 1
+    return {
+        inp: target if counts[target] == 1 else inp.relative.with_name(inp.relative.name + suffix)
+        for inp, target in plain.items()
+    }
+
+
+def _to_one(inputs: list[InputFile], out: str, writer: Writer, args: argparse.Namespace, tally: Tally) -> None:
+    def reports() -> Iterator[Report]:
+        for inp in inputs:
+            report = read_report(inp, args, tally)
+            if report is not None:
+                tally.ok += 1
+                yield report
+
+    if out == "-":
+        stream = reports()
+        first = next(stream, None)  # nothing at all is written for an input that failed
+        if first is not None:
+            writer.write(_chain(first, stream), sys.stdout.buffer, {})
+            sys.stdout.buffer.flush()
+        return
+    if len(inputs) == 1:  # read first, so that a failed input leaves no output file at all
+        report = read_report(inputs[0], args, tally)
+        if report is None:
+            return
+        tally.ok += 1
+        items: Iterator[Report] = iter([report])
+    else:
+        items = reports()
+    try:
+        write_atomic(Path(out), lambda f: writer.write(items, f, {}))
+    except (OSError, GongkaiError) as exc:
+        tally.ok = 0
+        tally.fail(out, f"cannot write: {exc}")
+
+
+def _chain(first: Report, rest: Iterator[Report]) -> Iterator[Report]:
+    yield first
+    yield from rest
