@@ -48,8 +48,11 @@ class Reader(Protocol):
     content. A reader never sees templates.
     """
 
-    name: str
-    extensions: tuple[str, ...]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def extensions(self) -> tuple[str, ...]: ...
 
     def sniff(self, head: bytes, name: str | None) -> float:
         """How sure the reader is, from the first bytes (up to 64 KiB), that it can read this: 0 to 1."""
@@ -67,9 +70,14 @@ class Writer(Protocol):
     `many` says whether one output can hold several reports (a data set).
     """
 
-    name: str
-    extensions: tuple[str, ...]
-    many: bool
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def extensions(self) -> tuple[str, ...]: ...
+
+    @property
+    def many(self) -> bool: ...
 
     def write(self, reports: Iterable[Report], out: BinaryIO, options: Mapping[str, str]) -> None:
         """Write the reports, consuming the iterable once, to a binary stream."""

@@ -1,8 +1,8 @@
 """Decoding text files: the encodings Chinese reports really come in, strictly and fast.
 
 Order: a BOM, then strict UTF-8, GB18030 (covers GBK and GB2312) and Big5.
-Strict decoding is ~100x faster than statistical detection and, for these
-encodings, almost always unambiguous. The one trap is Big5: nearly any Big5
+Strict decoding is an order of magnitude faster than statistical detection
+and, for these encodings, almost always unambiguous. The one trap is Big5: nearly any Big5
 bytes also decode as GB18030, into rare characters and symbols. So a
 GB18030 result must look like Chinese text; when neither reading is clearly
 right, chardet breaks the tie.
@@ -152,13 +152,12 @@ def _deleting_ordinary(codec: str, text_leads: bytes) -> dict[int, None]:
 
 
 def _chardet_says_big5(data: bytes, default: bool) -> bool:
-    guess = chardet.detect(data, include_encodings=["gb18030", "big5"], compat_names=False)
-    name = (guess.get("encoding") or "").lower()
-    if name.startswith(("big5", "cp950")):
-        return True
-    if name.startswith("gb"):
-        return False
-    return default
+    """chardet's verdict between the two, unless it is as unsure as we are (short texts)."""
+    guesses = chardet.detect_all(data, include_encodings=["gb18030", "big5"], compat_names=False)
+    confidences = [g.get("confidence") or 0.0 for g in guesses] + [0.0]
+    if not guesses or confidences[0] < 2 * confidences[1]:
+        return default
+    return str(guesses[0].get("encoding") or "").lower().startswith(("big5", "cp950"))
 
 
 def _refuse_controls(text: str, name: str) -> None:

@@ -75,7 +75,8 @@ def _clean_lines(text: str) -> list[tuple[int, str]]:
         lines.pop()
     out = []
     for number, raw in enumerate(lines, start=1):
-        line = _BOOKMARK.sub("", raw.rstrip("\r"))
+        raw = raw.rstrip("\r")
+        line = _BOOKMARK.sub("", raw)
         if line != raw and not line.strip() and "\t" not in line:
             continue
         out.append((number, line))
