@@ -17,6 +17,7 @@ _DROP = re.compile(r"[\s\u00a0\u3000\"'“”‘’「」『』〝〞＂•·●
 # "1、" "1." "1．" "1）" after a numbering digit, all as "1."
 _NUMBERING = re.compile(r"(?<![\d.(（])(\d{1,2})[、.．:：)）](?!\d)")
 _CN_NUMBERING = re.compile(r"^([一二三四五六七八九十]{1,3})[、.．,，]")
+SHORT = 6
 _BRACKETS = str.maketrans({"［": "(", "[": "(", "【": "(", "〔": "(", "］": ")", "]": ")", "】": ")", "〕": ")"})
 
 
@@ -41,7 +42,9 @@ def similarity(label: str, text: str) -> float:
     if not matched:
         return 0.0
     cover, precision = matched / len(label), matched / len(text)
-    return 2 * cover * precision / (cover + precision)
+    score = 2 * cover * precision / (cover + precision)
+    # A short label (规章, 行政许可) is printed whole or not at all: 行政处罚 shares half of 行政许可.
+    return score * cover if len(label) <= SHORT and cover < 1 else score
 
 
 def best_similarity(labels: tuple[str, ...], text: str) -> float:

@@ -29,14 +29,20 @@ class Parsed:
 
 
 def clean(text: str) -> str:
-    """Full-width to half-width (NFKC), the minus sign to '-', no spaces at all."""
+    """Full-width to half-width (NFKC), the minus sign to '-', no spaces (but see `_RUN_TOGETHER`)."""
     text = unicodedata.normalize("NFKC", text).replace("\u2212", "-")
     return _SPACES.sub("", text)
+
+
+# Digits on both sides of a space are two figures ("0 0" from a PDF line), never one.
+_RUN_TOGETHER = re.compile(r"\d[\s\u00a0\u3000]+[\d+-]")
 
 
 def parse_cell(raw: str) -> Parsed:
     """Classify one cell: "3,119" → 3119, "3.2万元" → Decimal("3.2") in 万元, "无" → placeholder."""
     text = clean(raw)
+    if _RUN_TOGETHER.search(unicodedata.normalize("NFKC", raw).strip()):
+        return Parsed("text", raw)
     if not text:
         return Parsed("blank", raw)
     if text in PLACEHOLDERS or set(text) <= set("-—－–_"):

@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     inputs, problems = collect(args.inputs)
     tally = Tally()
     for problem in problems:
-        tally.fail(problem.split(":")[0], problem.split(": ", 1)[1])
+        tally.fail(*problem)
     for inp in inputs:
         try:
             source = read_stdin() if inp.path is None else inp.path

@@ -64,15 +64,6 @@ def read_report(inp: InputFile, args: argparse.Namespace, tally: Tally) -> Repor
 
 
 def run(args: argparse.Namespace) -> int:
-    inputs, problems = collect(args.inputs)
-    tally = Tally()
-    for problem in problems:
-        tally.fail(problem.split(":")[0], problem.split(": ", 1)[1])
-    if not inputs:
-        if problems:
-            return tally.exit_code()
-        print("gongkai: nothing to convert", file=sys.stderr)
-        return EXIT_USAGE
     out = args.output
     folder_in = any(Path(a).is_dir() for a in args.inputs)
     to_dir = out != "-" and (Path(out).is_dir() or out.endswith(("/", os.sep)) or folder_in)
@@ -81,12 +72,21 @@ def run(args: argparse.Namespace) -> int:
     except WriteError as exc:
         print(f"gongkai: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    inputs, problems = collect(args.inputs)
+    if not to_dir and len(inputs) + len(problems) > 1 and not writer.many:
+        print(f"gongkai: {len(inputs) + len(problems)} inputs need -o FOLDER "
+              f"(the {writer.name} writer holds one report)", file=sys.stderr)
+        return EXIT_USAGE
+    tally = Tally()
+    for problem in problems:
+        tally.fail(*problem)
+    if not inputs:
+        if problems:
+            return tally.exit_code()
+        print("gongkai: nothing to convert", file=sys.stderr)
+        return EXIT_USAGE
     if to_dir:
         _to_folder(inputs, Path(out), writer, args, tally)
-    elif len(inputs) > 1 and not writer.many:
-        print(f"gongkai: {len(inputs)} inputs need -o FOLDER (the {writer.name} writer holds one report)",
-              file=sys.stderr)
-        return EXIT_USAGE
     else:
         _to_one(inputs, out, writer, args, tally)
     if len(inputs) + len(problems) > 1:

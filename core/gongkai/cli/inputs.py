@@ -18,10 +18,10 @@ class InputFile:
     name: str
 
 
-def collect(args: list[str]) -> tuple[list[InputFile], list[str]]:
-    """The input files, and one-line problems for arguments that name nothing."""
+def collect(args: list[str]) -> tuple[list[InputFile], list[tuple[str, str]]]:
+    """The input files, and (argument, cause) for arguments that name nothing."""
     found: list[InputFile] = []
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     for arg in args:
         if arg == STDIN:
             found.append(InputFile(None, Path("stdin"), "<stdin>"))
@@ -35,7 +35,7 @@ def collect(args: list[str]) -> tuple[list[InputFile], list[str]]:
         elif path.exists():
             found.append(InputFile(path, Path(path.name), str(path)))
         else:
-            problems.append(f"{arg}: no such file or folder")
+            problems.append((arg, "no such file or folder"))
     return found, problems
 
 

@@ -38,6 +38,11 @@ def recognise(layout: Layout, templates: Mapping[str, Template], source: Source 
     report.sections = find_sections(rows, template.sections)
     _, layouts, matches = best_alignment(template, rows)
     fill(report, template, layouts, matches)
+    if report.status == "no_tables":  # nothing of any table: no template fits, and no cells are claimed
+        return Report(meta=meta, source=report.source, sections=report.sections, status="no_tables",
+                      template_reason="no table of any template was found",
+                      findings=[*report.findings[: len(layout.problems)],
+                                Finding(code="no_tables", message="none of the report's tables was found")])
     check(template, report)
     return report
 
