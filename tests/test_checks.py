@@ -11,8 +11,14 @@ from gongkai.recognise import fill
 from gongkai.template import load_template
 
 GOV_2021 = load_template(TEMPLATE_DIR / "gov-2021.toml")
-APPLICANTS = ["natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
-              "legal_service_org", "other_org"]
+APPLICANTS = [
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "social_welfare_org",
+    "legal_service_org",
+    "other_org",
+]
 OUTCOMES = GOV_2021.table("applications").row_columns("granted")
 
 

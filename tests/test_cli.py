@@ -10,14 +10,23 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEEDS, expected_for
 
+from conftest import ROOT, SEEDS, expected_for
 from gongkai.cli import EXIT_FAILED, EXIT_NO_READER, EXIT_OK, EXIT_USAGE, main
 
 
-def gongkai(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "gongkai", *args], input=stdin, capture_output=True, cwd=ROOT,
-                          env={**os.environ, **(env or {})}, timeout=120, check=False)
+def gongkai(
+    *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "gongkai", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+        check=False,
+    )
 
 
 def tables(path: Path) -> object:
@@ -82,7 +91,12 @@ def test_failed_single_input_leaves_no_output(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["convert"], ["convert", "x.txt", "--to", "nonesuch"], ["convert", str(SEEDS[0]), "-o", "out.unknown"], ["frobnicate"]],
+    [
+        ["convert"],
+        ["convert", "x.txt", "--to", "nonesuch"],
+        ["convert", str(SEEDS[0]), "-o", "out.unknown"],
+        ["frobnicate"],
+    ],
 )
 def test_usage_errors(args: list[str]) -> None:
     done = gongkai(*args)

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import jsonschema
-from conftest import SEEDS, expected_for
-from gongkai_json import dumps_report, load_schema, read_report_json
 
 import gongkai
+from conftest import SEEDS, expected_for
+from gongkai_json import dumps_report, load_schema, read_report_json
 
 
 def test_seed_output_validates_and_reads_back(seed: Path) -> None:

@@ -10,10 +10,27 @@ from conftest import ROOT
 CORE = ROOT / "core" / "gongkai"
 PLUGINS = ROOT / "plugins"
 # What a plugin may import from the core: the public contract, never the recogniser's insides.
-PLUGIN_MAY_IMPORT = {"gongkai", "gongkai.hookspecs", "gongkai.layout", "gongkai.model", "gongkai.errors",
-                     "gongkai.textcodec"}
-FORMAT_LIBRARIES = {"pdfplumber", "docx", "lxml", "bs4", "openpyxl", "xlsxwriter", "csv", "json", "simplejson",
-                    "html", "chardet"}
+PLUGIN_MAY_IMPORT = {
+    "gongkai",
+    "gongkai.hookspecs",
+    "gongkai.layout",
+    "gongkai.model",
+    "gongkai.errors",
+    "gongkai.textcodec",
+}
+FORMAT_LIBRARIES = {
+    "pdfplumber",
+    "docx",
+    "lxml",
+    "bs4",
+    "openpyxl",
+    "xlsxwriter",
+    "csv",
+    "json",
+    "simplejson",
+    "html",
+    "chardet",
+}
 
 
 def imports(path: Path) -> set[str]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import SEEDS
-
 import gongkai
+from conftest import SEEDS
 
 
 def _convert_text(text: str, name: str) -> gongkai.Report:
@@ -23,7 +22,7 @@ def test_heading_printed_twice(seed: Path) -> None:
 
 
 def test_page_numbers_between_rows(seed: Path) -> None:
-    """"- 4 -" and a bare "4" on their own lines between rows, as a PDF extraction leaves them."""
+    """ "- 4 -" and a bare "4" on their own lines between rows, as a PDF extraction leaves them."""
     lines = seed.read_text("utf-8").split("\n")
     noisy: list[str] = []
     for n, line in enumerate(lines):
@@ -61,6 +60,10 @@ def test_figures_move_with_their_rows() -> None:
 
 
 def test_not_a_report_has_no_tables() -> None:
-    report = _convert_text("关于做好2022年春节期间安全生产工作的通知\n\n各科室：\n请做好值班工作。\n", "notice.txt")
+    report = _convert_text(
+        "关于做好2022年春节期间安全生产工作的通知\n\n各科室：\n请做好值班工作。\n", "notice.txt"
+    )
     assert report.status == "no_tables"
-    assert all(c.value is None for rows in report.tables.values() for cols in rows.values() for c in cols.values())
+    assert all(
+        c.value is None for rows in report.tables.values() for cols in rows.values() for c in cols.values()
+    )

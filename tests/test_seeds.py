@@ -6,9 +6,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, expected_for
 
 import gongkai
+from conftest import SEEDS, expected_for
 
 
 def test_tables_equal_expected_cell_for_cell(seed: Path) -> None:
@@ -65,7 +65,9 @@ def test_pdf_row_that_lost_a_zero_is_filled_by_the_rules() -> None:
     """Seed 002: other_unpaid_fee and total_handled print 6 of 7 zeros."""
     report = gongkai.convert(SEEDS[2])
     apps = report.tables["applications"]
-    lost = [(r, c) for r in ("other_unpaid_fee", "total_handled") for c, cell in apps[r].items() if cell.derived]
+    lost = [
+        (r, c) for r in ("other_unpaid_fee", "total_handled") for c, cell in apps[r].items() if cell.derived
+    ]
     assert lost and all(apps[r][c].value == 0 for r, c in lost)
     assert all(apps["new_received"][c].derived is None for c in apps["new_received"])
 
@@ -74,7 +76,12 @@ def test_table_lost_but_for_its_totals_is_derived_from_them() -> None:
     """Seed 003: only （七）总计 and 结转 totals survive; everything else is forced to 0 and marked."""
     report = gongkai.convert(SEEDS[3])
     apps = report.tables["applications"]
-    printed = {(r, c) for r, cols in apps.items() for c, cell in cols.items() if cell.value is not None and not cell.derived}
+    printed = {
+        (r, c)
+        for r, cols in apps.items()
+        for c, cell in cols.items()
+        if cell.value is not None and not cell.derived
+    }
     assert printed == {("total_handled", "total"), ("carried_forward", "total")}
     assert report.layouts["applications"] == "other_handling_one_row"
     assert all(cell.value is None for cell in apps["other_other"].values())

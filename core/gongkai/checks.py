@@ -36,8 +36,11 @@ def instances(template: Template, report: Report) -> Iterator[Instance]:
         table = template.table(rule.table)
         if rule.each == "column":
             for col in table.columns:
-                yield Instance(rule, tuple((rule.table, r, col) for r in rule.left),
-                               tuple((rule.table, r, col) for r in rule.right))
+                yield Instance(
+                    rule,
+                    tuple((rule.table, r, col) for r in rule.left),
+                    tuple((rule.table, r, col) for r in rule.right),
+                )
         else:
             printed = {c[0] for p in table.printed_rows(report.layouts.get(rule.table)) for c in p.cells}
             for row in table.rows:
@@ -46,8 +49,11 @@ def instances(template: Template, report: Report) -> Iterator[Instance]:
                     continue  # a row this layout does not print (e.g. sub-rows of a one-row （六）)
                 cols = table.row_columns(row.id)
                 if set(rule.left) | set(rule.right) <= set(cols):
-                    yield Instance(rule, tuple((rule.table, row.id, c) for c in rule.left),
-                                   tuple((rule.table, row.id, c) for c in rule.right))
+                    yield Instance(
+                        rule,
+                        tuple((rule.table, row.id, c) for c in rule.left),
+                        tuple((rule.table, row.id, c) for c in rule.right),
+                    )
 
 
 def check(template: Template, report: Report) -> None:
@@ -103,8 +109,12 @@ def _derive(template: Template, report: Report, rules: list[Instance]) -> None:
                 continue
             for t, r, c in unknown:
                 old = report.tables[t][r][c]
-                report.tables[t][r][c] = Cell(value=int(need) if len(unknown) == 1 else 0, raw=old.raw,
-                                              where=old.where, derived=inst.rule.id)
+                report.tables[t][r][c] = Cell(
+                    value=int(need) if len(unknown) == 1 else 0,
+                    raw=old.raw,
+                    where=old.where,
+                    derived=inst.rule.id,
+                )
             changed = True
 
 
@@ -121,14 +131,26 @@ def _violation(report: Report, inst: Instance) -> Finding:
     right = sum(v for v in figures["right"].values())  # type: ignore[attr-defined]
     figures.update(left_sum=left, right_sum=right)
     names = " + ".join(figures["left"]) + " = " + " + ".join(figures["right"])  # type: ignore[arg-type]
-    return Finding(code="rule_violated", severity="error", rule=inst.rule.id, table=inst.rule.table,
-                   message=f"{inst.rule.id}: {names} does not hold ({left} ≠ {right})", figures=figures)
+    return Finding(
+        code="rule_violated",
+        severity="error",
+        rule=inst.rule.id,
+        table=inst.rule.table,
+        message=f"{inst.rule.id}: {names} does not hold ({left} ≠ {right})",
+        figures=figures,
+    )
 
 
 def _contradiction(report: Report, inst: Instance, unknown: list[Key], need: Number) -> Finding:
     cells = ", ".join(f"{r}.{c}" for _, r, c in unknown)
     figures = _figures(report, inst)
     figures["unknown_sum"] = need
-    return Finding(code="contradiction", severity="error", rule=inst.rule.id, table=inst.rule.table,
-                   message=f"{inst.rule.id}: the printed figures would force {cells} to sum to {need}, "
-                   "which no count can be", figures=figures)
+    return Finding(
+        code="contradiction",
+        severity="error",
+        rule=inst.rule.id,
+        table=inst.rule.table,
+        message=f"{inst.rule.id}: the printed figures would force {cells} to sum to {need}, "
+        "which no count can be",
+        figures=figures,
+    )

@@ -218,7 +218,11 @@ class Report:
             "checks": {rule: dict(check.__dict__) for rule, check in self.checks.items()},
             "findings": [f.to_dict() for f in self.findings],
             "sections": {
-                sid: {"heading": s.heading, "text": s.text, "where": (s.where.to_dict() or None) if s.where else None}
+                sid: {
+                    "heading": s.heading,
+                    "text": s.text,
+                    "where": (s.where.to_dict() or None) if s.where else None,
+                }
                 for sid, s in self.sections.items()
             },
         }
@@ -238,7 +242,9 @@ class Report:
                     cell.value = _number(value)
                     tables[t][r][c] = cell
         sections = {
-            sid: Section(heading=s.get("heading"), text=s.get("text", ""), where=Where.from_dict(s.get("where")))
+            sid: Section(
+                heading=s.get("heading"), text=s.get("text", ""), where=Where.from_dict(s.get("where"))
+            )
             for sid, s in (data.get("sections") or {}).items()
         }
         return cls(

@@ -12,7 +12,27 @@ Kind = Literal["number", "blank", "placeholder", "text"]
 
 # Printed in a value cell to mean "nothing here": kept as raw text, value null.
 PLACEHOLDERS = frozenset(
-    {"无", "-", "--", "---", "—", "——", "/", "//", "\\", "空", "暂无", "－", "–", "×", "x", "X", "*", "/ ", "~"}
+    {
+        "无",
+        "-",
+        "--",
+        "---",
+        "—",
+        "——",
+        "/",
+        "//",
+        "\\",
+        "空",
+        "暂无",
+        "－",
+        "–",
+        "×",
+        "x",
+        "X",
+        "*",
+        "/ ",
+        "~",
+    }
 )
 # Longest first, so that 万元 wins over 元.
 UNITS = ("万元", "元", "件", "项", "个", "条", "次", "宗", "家", "起", "人次", "份")
@@ -54,11 +74,7 @@ def parse_cell(raw: str) -> Parsed:
         return Parsed("text", raw)
     sign, digits, fraction = match.groups()
     digits = digits.replace(",", "")
-    value: int | Decimal
-    if fraction:
-        value = Decimal(f"{sign}{digits}{fraction}")
-    else:
-        value = int(f"{sign}{digits}")
+    value = Decimal(f"{sign}{digits}{fraction}") if fraction else int(f"{sign}{digits}")
     return Parsed("number", raw, value, unit)
 
 

@@ -42,7 +42,9 @@ class Registry:
     templates: dict[str, Template] = field(default_factory=dict)
     plugins: list[PluginInfo] = field(default_factory=list)
 
-    def add_plugin(self, plugin: object, name: str, distribution: str | None = None, version: str | None = None) -> PluginInfo:
+    def add_plugin(
+        self, plugin: object, name: str, distribution: str | None = None, version: str | None = None
+    ) -> PluginInfo:
         """Register one plugin object (a module with hookimpls); failures mark it broken, never raise."""
         info = PluginInfo(name=name, distribution=distribution, version=version)
         self.plugins.append(info)
@@ -108,7 +110,9 @@ def load_registry(entry_points: Iterable[metadata.EntryPoint] | None = None) -> 
         dist = ep.dist.name if ep.dist else None
         version = ep.dist.version if ep.dist else None
         if ep.name in blocked:
-            registry.plugins.append(PluginInfo(ep.name, dist, version, status="blocked", error=f"blocked by {BLOCK_ENV}"))
+            registry.plugins.append(
+                PluginInfo(ep.name, dist, version, status="blocked", error=f"blocked by {BLOCK_ENV}")
+            )
             continue
         try:
             plugin = ep.load()

@@ -14,8 +14,11 @@ from gongkai.plugins import get_registry
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("check", help="show what was recognised in reports and which rules they break",
-                       description="Show the template, the tables found, derived cells and every finding.")
+    p = sub.add_parser(
+        "check",
+        help="show what was recognised in reports and which rules they break",
+        description="Show the template, the tables found, derived cells and every finding.",
+    )
     p.add_argument("inputs", nargs="+", metavar="INPUT")
     p.add_argument("--from", dest="reader", help="reader to use instead of guessing from the content")
     p.add_argument("--encoding", help="text encoding of the inputs")
@@ -30,7 +33,9 @@ def run(args: argparse.Namespace) -> int:
     for inp in inputs:
         try:
             source = read_stdin() if inp.path is None else inp.path
-            report = require_report(convert(source, name=inp.name, reader=args.reader, encoding=args.encoding))
+            report = require_report(
+                convert(source, name=inp.name, reader=args.reader, encoding=args.encoding)
+            )
         except NoReaderError as exc:
             tally.fail(inp.name, str(exc), no_reader=True)
             continue
@@ -57,8 +62,10 @@ def describe(report: Report, name: str) -> str:
         f"  cells      {read} read, {derived} derived, {len(cells) - read - derived} without a value",
     ]
     for rule, tally in report.checks.items():
-        lines.append(f"  rule       {rule}: {tally.passed} passed, {tally.failed} failed, "
-                     f"{tally.not_checkable} not checkable")
+        lines.append(
+            f"  rule       {rule}: {tally.passed} passed, {tally.failed} failed, "
+            f"{tally.not_checkable} not checkable"
+        )
     if report.findings:
         lines.append("  findings")
         lines.extend(f"    [{f.severity}] {_label(report, f)}{f.message}" for f in report.findings)

@@ -21,7 +21,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p = sub.add_parser(
         "convert",
         help="convert reports to JSON, or whatever format a writer plugin offers",
-        description="Convert reports. A folder in gives a folder out with the same names; '-' is stdin/stdout.",
+        description="Convert reports. A folder in gives a folder out, same names; '-' is stdin/stdout.",
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders (searched recursively) or '-'")
     p.add_argument("-o", "--output", default="-", help="output file, folder, or '-' for stdout (default)")
@@ -68,14 +68,19 @@ def run(args: argparse.Namespace) -> int:
     folder_in = any(Path(a).is_dir() for a in args.inputs)
     to_dir = out != "-" and (Path(out).is_dir() or out.endswith(("/", os.sep)) or folder_in)
     try:
-        writer = writer_for(None if to_dir or out == "-" else out, args.to or ("json" if to_dir or out == "-" else None))
+        writer = writer_for(
+            None if to_dir or out == "-" else out, args.to or ("json" if to_dir or out == "-" else None)
+        )
     except WriteError as exc:
         print(f"gongkai: {exc}", file=sys.stderr)
         return EXIT_USAGE
     inputs, problems = collect(args.inputs)
     if not to_dir and len(inputs) + len(problems) > 1 and not writer.many:
-        print(f"gongkai: {len(inputs) + len(problems)} inputs need -o FOLDER "
-              f"(the {writer.name} writer holds one report)", file=sys.stderr)
+        print(
+            f"gongkai: {len(inputs) + len(problems)} inputs need -o FOLDER "
+            f"(the {writer.name} writer holds one report)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     tally = Tally()
     for problem in problems:
@@ -90,12 +95,17 @@ def run(args: argparse.Namespace) -> int:
     else:
         _to_one(inputs, out, writer, args, tally)
     if len(inputs) + len(problems) > 1:
-        print(f"gongkai: {tally.ok} of {len(inputs) + len(problems)} converted, {tally.failed} failed, "
-              f"{tally.no_reader} without a reader", file=sys.stderr)
+        print(
+            f"gongkai: {tally.ok} of {len(inputs) + len(problems)} converted, {tally.failed} failed, "
+            f"{tally.no_reader} without a reader",
+            file=sys.stderr,
+        )
     return tally.exit_code()
 
 
-def _to_folder(inputs: list[InputFile], out: Path, writer: Writer, args: argparse.Namespace, tally: Tally) -> None:
+def _to_folder(
+    inputs: list[InputFile], out: Path, writer: Writer, args: argparse.Namespace, tally: Tally
+) -> None:
     targets = output_names(inputs, writer.extensions[0])
     for inp in inputs:
         report = read_report(inp, args, tally)
@@ -111,7 +121,7 @@ def _to_folder(inputs: list[InputFile], out: Path, writer: Writer, args: argpars
 
 
 def output_names(inputs: list[InputFile], suffix: str) -> dict[InputFile, Path]:
-    """Same names with the writer's suffix; inputs that would collide (a.txt, a.pdf) keep their own suffix too."""
+    """Same names, the writer's suffix; inputs that would collide (a.txt, a.pdf) keep their own suffix too."""
     plain = {inp: inp.relative.with_suffix(suffix) for inp in inputs}
     counts: dict[Path, int] = {}
     for target in plain.values():
@@ -122,7 +132,9 @@ def output_names(inputs: list[InputFile], suffix: str) -> dict[InputFile, Path]:
     }
 
 
-def _to_one(inputs: list[InputFile], out: str, writer: Writer, args: argparse.Namespace, tally: Tally) -> None:
+def _to_one(
+    inputs: list[InputFile], out: str, writer: Writer, args: argparse.Namespace, tally: Tally
+) -> None:
     def reports() -> Iterator[Report]:
         for inp in inputs:
             report = read_report(inp, args, tally)

@@ -9,8 +9,11 @@ from gongkai.plugins import BLOCK_ENV, get_registry
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("plugins", help="list plugins and what they provide",
-                       description=f"List plugins. Block any of them with {BLOCK_ENV}=name1,name2.")
+    p = sub.add_parser(
+        "plugins",
+        help="list plugins and what they provide",
+        description=f"List plugins. Block any of them with {BLOCK_ENV}=name1,name2.",
+    )
     p.set_defaults(run=run)
 
 

@@ -39,10 +39,17 @@ def recognise(layout: Layout, templates: Mapping[str, Template], source: Source 
     _, layouts, matches = best_alignment(template, rows)
     fill(report, template, layouts, matches)
     if report.status == "no_tables":  # nothing of any table: no template fits, and no cells are claimed
-        return Report(meta=meta, source=report.source, sections=report.sections, status="no_tables",
-                      template_reason="no table of any template was found",
-                      findings=[*report.findings[: len(layout.problems)],
-                                Finding(code="no_tables", message="none of the report's tables was found")])
+        return Report(
+            meta=meta,
+            source=report.source,
+            sections=report.sections,
+            status="no_tables",
+            template_reason="no table of any template was found",
+            findings=[
+                *report.findings[: len(layout.problems)],
+                Finding(code="no_tables", message="none of the report's tables was found"),
+            ],
+        )
     check(template, report)
     return report
 
@@ -80,12 +87,22 @@ def fill(report: Report, template: Template, layouts: dict[str, str], matches: l
             matched = {m.printed.row for m in matches if m.table == table.id}
             lost = [p.row for p in table.printed_rows(layouts[table.id]) if p.row not in matched]
             if lost:
-                report.findings.append(Finding(code="rows_not_found", table=table.id, figures={"rows": lost},
-                                               message=f"{len(lost)} rows of {table.id} were not found: "
-                                               + ", ".join(lost)))
+                report.findings.append(
+                    Finding(
+                        code="rows_not_found",
+                        table=table.id,
+                        figures={"rows": lost},
+                        message=f"{len(lost)} rows of {table.id} were not found: " + ", ".join(lost),
+                    )
+                )
         else:
-            report.findings.append(Finding(code="table_not_found", table=table.id,
-                                           message=f"table {table.id} ({table.title}) was not found"))
+            report.findings.append(
+                Finding(
+                    code="table_not_found",
+                    table=table.id,
+                    message=f"table {table.id} ({table.title}) was not found",
+                )
+            )
     for match in matches:
         place(match, template.table(match.table), report)
     report.status = "ok" if len(found) == len(template.tables) else "partial" if found else "no_tables"

@@ -32,7 +32,7 @@ class Match:
 
 
 def label_score(row: DocRow, printed: PrintedRow) -> float:
-    """How well the row's label (any run of its label cells, or with the wrapped line before) reads as the label."""
+    """How well the row's label (a run of its label cells, or with the line before) reads as the label."""
     n_cells = len(printed.cells)
     filled = len(row.filled())
     fits = n_cells in (filled, len(row.trimmed_slots()), len(row.slots))
@@ -53,7 +53,7 @@ def label_score(row: DocRow, printed: PrintedRow) -> float:
 
 
 def align(rows: Sequence[DocRow], printed: Sequence[tuple[str, PrintedRow]]) -> tuple[float, list[Match]]:
-    """The best order-keeping assignment of data rows to printed rows (table id, row); returns (score, matches)."""
+    """The best order-keeping assignment of data rows to (table id, printed row); returns (score, matches)."""
     data = [r for r in rows if r.is_data]
     n, m = len(data), len(printed)
     pair = [[label_score(d, p) for _, p in printed] for d in data]

@@ -22,11 +22,17 @@ _TITLE_TAIL = re.compile(r"(?:关于)?(?:本?年度)?(?:政府信息公开|政�
 _LEAD = re.compile(r"^(?:关于)")
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "０": 0}
 _DATE = re.compile(r"^\s*(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?\s*$")
-_CN_DATE = re.compile(r"^\s*([〇○零O０一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日\s*$")
+_CN_DATE = re.compile(
+    r"^\s*([〇○零O０一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日\s*$"
+)
 
 
 def read_meta(rows: list[DocRow]) -> Meta:
-    prose = [r.labels[0].text.strip() for r in rows if len(r.labels) == 1 and not r.is_data and r.labels[0].text.strip()]
+    prose = [
+        r.labels[0].text.strip()
+        for r in rows
+        if len(r.labels) == 1 and not r.is_data and r.labels[0].text.strip()
+    ]
     title = _title(prose)
     meta = Meta(title=title)
     if title:

@@ -39,13 +39,20 @@ def place(match: Match, table: TableDef, report: Report) -> None:
         return
     if note:
         report.findings.append(
-            Finding(code="aligned_right", message=f"row {match.printed.row}: {note}", severity="info",
-                    table=match.table, row=match.printed.row, where=first)
+            Finding(
+                code="aligned_right",
+                message=f"row {match.printed.row}: {note}",
+                severity="info",
+                table=match.table,
+                row=match.printed.row,
+                where=first,
+            )
         )
     for (row_id, col_id), slot in zip(match.printed.cells, chosen, strict=True):
         if slot is not None:
-            report.tables[match.table][row_id][col_id] = _cell(slot, table.columns[col_id], note, report, match.table,
-                                                               row_id, col_id)
+            report.tables[match.table][row_id][col_id] = _cell(
+                slot, table.columns[col_id], note, report, match.table, row_id, col_id
+            )
 
 
 def _choose_slots(slots: list[Slot], n: int) -> tuple[list[Slot | None] | None, str | None]:
@@ -70,13 +77,24 @@ def _choose_slots(slots: list[Slot], n: int) -> tuple[list[Slot | None] | None, 
     return None, None
 
 
-def _cell(slot: Slot, column: ColumnDef, note: str | None, report: Report, table: str, row: str, col: str) -> Cell:
+def _cell(
+    slot: Slot, column: ColumnDef, note: str | None, report: Report, table: str, row: str, col: str
+) -> Cell:
     p = slot.parsed
-    cell = Cell(raw=p.raw, where=slot.where, unit=p.unit or (column.unit if p.kind == "number" else None), note=note)
+    cell = Cell(
+        raw=p.raw, where=slot.where, unit=p.unit or (column.unit if p.kind == "number" else None), note=note
+    )
     if p.kind == "placeholder":
         report.findings.append(
-            Finding(code="not_a_number", message=f"{row}.{col} prints {p.raw.strip()!r}, read as no value",
-                    severity="info", table=table, row=row, column=col, where=slot.where)
+            Finding(
+                code="not_a_number",
+                message=f"{row}.{col} prints {p.raw.strip()!r}, read as no value",
+                severity="info",
+                table=table,
+                row=row,
+                column=col,
+                where=slot.where,
+            )
         )
     if p.kind != "number" or p.value is None:
         return cell
@@ -85,8 +103,15 @@ def _cell(slot: Slot, column: ColumnDef, note: str | None, report: Report, table
         value = Decimal(value)
     elif isinstance(value, Decimal) or (column.type == "count" and value < 0):
         report.findings.append(
-            Finding(code="bad_count", message=f"{row}.{col} prints {p.raw.strip()!r}, not a count",
-                    table=table, row=row, column=col, figures={"printed": p.raw.strip()}, where=slot.where)
+            Finding(
+                code="bad_count",
+                message=f"{row}.{col} prints {p.raw.strip()!r}, not a count",
+                table=table,
+                row=row,
+                column=col,
+                figures={"printed": p.raw.strip()},
+                where=slot.where,
+            )
         )
     cell.value = value
     return cell

@@ -35,6 +35,9 @@ def find_sections(rows: list[DocRow], sections: tuple[SectionDef, ...]) -> dict[
     for n, (start, section) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(rows)
         body = [r.labels[0].text.strip() for r in rows[start + 1 : end] if len(r.cells) == 1 and r.labels]
-        out[section.id] = Section(heading=rows[start].labels[0].text.strip(), text="\n".join(body),
-                                  where=rows[start].labels[0].where)
+        out[section.id] = Section(
+            heading=rows[start].labels[0].text.strip(),
+            text="\n".join(body),
+            where=rows[start].labels[0].where,
+        )
     return out
