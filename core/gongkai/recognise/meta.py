@@ -15,8 +15,16 @@ from datetime import date
 from gongkai.model import Meta
 from gongkai.recognise.rows import DocRow
 
-MAX_TITLE_LINES = 4
+MAX_TITLE_SEARCH = 20  # lines from the top; a web page may put navigation and an index above the title
 MAX_TITLE = 80
+_SUBJECT = re.compile(r"信息公开|政务公开")
+_PROSE = re.compile(r"^(?:根据|按照|本报告|依据|现将|特此)")
+_STARTS_BARE = re.compile(r"^(?:(?:19|20)\d{2}年度?)?(?:政府信息公开|政务公开|信息公开|年度|工作年度)")
+_NOT_TITLE = re.compile(r"[：:>|。，,；;]")
+_CN_YEAR = re.compile(r"([〇○零O０一二三四五六七八九]{4})年")
+_WEB_DATE = re.compile(
+    r"(?:发布|成文|印发)(?:日期|时间)[:：]\s*(\d{4}\s*[年.\-/]\s*\d{1,2}\s*[月.\-/]\s*\d{1,2}\s*日?)"
+)
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:度)?")
 _TITLE_TAIL = re.compile(r"(?:关于)?(?:本?年度)?(?:政府信息公开|政务公开|信息公开).*$")
 _LEAD = re.compile(r"^(?:关于)")
@@ -29,7 +37,7 @@ _CN_DATE = re.compile(
 
 def read_meta(rows: list[DocRow]) -> Meta:
     prose = [
-        r.labels[0].text.strip()
+        arabic_years(r.labels[0].text.strip())
         for r in rows
         if len(r.labels) == 1 and not r.is_data and r.labels[0].text.strip()
     ]
@@ -40,6 +48,7 @@ def read_meta(rows: list[DocRow]) -> Meta:
         years = _YEAR.findall(title)
         meta.year = int(years[0]) if years else None
     meta.signed_by, meta.published = _signature(prose)
+    meta.published = meta.published or _web_date(prose)
     if not meta.agency:
         meta.agency = meta.signed_by
     if meta.year is None:
@@ -47,17 +56,29 @@ def read_meta(rows: list[DocRow]) -> Meta:
     return meta
 
 
+def arabic_years(text: str) -> str:
+    """ "二〇二一年" → "2021年", so one pattern finds every year."""
+    return _CN_YEAR.sub(lambda m: "".join(str(_CN_DIGITS[c]) for c in m.group(1)) + "年", text)
+
+
 def _title(prose: list[str]) -> str | None:
-    joined = ""
-    lines = [re.sub(r"\s+", "", line) for line in prose[:MAX_TITLE_LINES]]
+    """The first line naming a report on information disclosure, with its broken-off start or end."""
+    lines = [re.sub(r"\s+", "", line) for line in prose[:MAX_TITLE_SEARCH]]
     for n, line in enumerate(lines):
-        joined += line
-        if len(joined) > MAX_TITLE:
-            return None
-        if joined.endswith("报") and n + 1 < len(lines) and lines[n + 1].startswith("告"):
-            continue  # "……年度报" / "告": a title broken inside a word
-        if "报告" in joined[-6:]:
-            return joined
+        title = line
+        if title.endswith("报") and n + 1 < len(lines) and lines[n + 1].startswith("告"):
+            title += lines[n + 1]  # "……年度报" / "告": a PDF broke the title inside a word
+        if (
+            not ("报告" in title[-8:] and _SUBJECT.search(title))
+            or len(title) > MAX_TITLE
+            or _PROSE.match(title)
+            or _NOT_TITLE.search(title)
+        ):
+            continue
+        prev = lines[n - 1] if n else ""
+        if _STARTS_BARE.match(title) and prev and len(prev) <= 30 and not _NOT_TITLE.search(prev):
+            title = prev + title  # "2020 年沂源县工信局" / "政府信息公开工作年度报告"
+        return title
     return None
 
 
@@ -107,6 +128,15 @@ def _signature(prose: list[str]) -> tuple[str | None, str | None]:
             name = above if 0 < len(above) <= 30 and not re.search(r"[。，,；;：:]", above) else None
             return name, published
     return None, None
+
+
+def _web_date(prose: list[str]) -> str | None:
+    """ "发布日期：2022-01-26" in the page head of a report published on a website."""
+    for line in prose[:MAX_TITLE_SEARCH]:
+        m = _WEB_DATE.search(line)
+        if m:
+            return parse_date(m.group(1))
+    return None
 
 
 def _year_from_text(prose: list[str], published: str | None) -> int | None:

@@ -15,6 +15,8 @@ from gongkai.numbers import Parsed, parse_cell, split_numbers
 
 # The text of a preceding label-only row is read as the start of a wrapped label only when short.
 MAX_WRAP_PREFIX = 40
+# A label-only row this short may take the figures printed on the lines after it.
+MAX_LABEL_ROW = 60
 
 
 @dataclass
@@ -71,12 +73,14 @@ def layout_rows(layout: Layout) -> list[DocRow]:
                     for c in grid_row
                 ]
                 rows.append(_split(len(rows), pieces))
+    rows = _gather_figures(rows)
     _attach_prefixes(rows)
     return rows
 
 
 def _split(index: int, cells: list[Piece]) -> DocRow:
     """Label cells are the text cells up to the last one; every cell after it is a value slot."""
+    cells = _peel_figures(cells)
     parsed = [parse_cell(p.text) for p in cells]
     last_text = max(
         (i for i, p in enumerate(parsed) if p.kind == "text" and split_numbers(p.raw) is None), default=-1
@@ -89,6 +93,92 @@ def _split(index: int, cells: list[Piece]) -> DocRow:
         for part in many or [p]:
             row.slots.append(Slot(part, piece.where))
     return row
+
+
+def _peel_figures(cells: list[Piece]) -> list[Piece]:
+    """ "规章 0 0 0" in one cell (a text layer without tab stops): the figures after the label become cells."""
+    for i in range(len(cells) - 1, -1, -1):
+        if parse_cell(cells[i].text).kind == "blank":
+            continue
+        tokens = cells[i].text.split()
+        n = len(tokens)
+        while n > 1 and parse_cell(tokens[n - 1]).kind in ("number", "placeholder"):
+            n -= 1
+        figures = [parse_cell(t) for t in tokens[n:]]
+        if n == len(tokens) or not any(f.kind == "number" for f in figures):
+            return cells
+        head = Piece(" ".join(tokens[:n]), cells[i].where)
+        return [*cells[:i], head, *(Piece(t, cells[i].where) for t in tokens[n:]), *cells[i + 1 :]]
+    return cells
+
+
+def _gather_figures(rows: list[DocRow]) -> list[DocRow]:
+    """Figures printed after their label instead of beside it become one row with it.
+
+    A run of lines holding one figure each (blank lines between them allowed)
+    is one row; a short label-only row just before the run takes it as its
+    cells. So does a line of several bare figures right after such a label.
+    A lone figure after a blank line is left alone: it is most likely a page number.
+    """
+    out: list[DocRow] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        if not _bare(row):
+            out.append(row)
+            i += 1
+            continue
+        run, i, crossed_blank = _run(rows, i)
+        host = next((k for k in range(len(out) - 1, -1, -1) if out[k].cells), None)
+        blank_before = host is not None and host < len(out) - 1
+        takes = (
+            host is not None and bool(out[host].labels) and not out[host].slots and _short_label(out[host])
+        )
+        if len(run) == 1 and blank_before and len(run[0].slots) == 1:
+            takes = False
+        cells = [c for r in run for c in r.cells if c.text.strip()] if len(run) > 1 else run[0].cells
+        if takes and host is not None:
+            del out[host + 1 :]
+            out[host] = _split(out[host].index, out[host].cells + cells)
+        elif len(run) > 1 or crossed_blank:
+            out.append(_split(run[0].index, cells))
+        else:
+            out.append(row)
+    for index, row in enumerate(out):
+        row.index = index
+    return out
+
+
+def _bare(row: DocRow) -> bool:
+    return row.is_data and not row.labels and bool(row.filled())
+
+
+def _single(row: DocRow) -> bool:
+    return _bare(row) and len(row.filled()) == 1 and len(row.slots) <= 2
+
+
+def _run(rows: list[DocRow], i: int) -> tuple[list[DocRow], int, bool]:
+    """The bare row at i and, if it holds one figure, the one-figure rows after it; blank lines skipped."""
+    run = [rows[i]]
+    j = i + 1
+    crossed = False
+    if not _single(rows[i]):
+        return run, j, crossed
+    while j < len(rows):
+        k = j
+        while k < len(rows) and not rows[k].cells:
+            k += 1
+        if k < len(rows) and _single(rows[k]):
+            crossed = crossed or k > j
+            run.append(rows[k])
+            j = k + 1
+        else:
+            break
+    return run, j, crossed
+
+
+def _short_label(row: DocRow) -> bool:
+    return len("".join(p.text for p in row.labels)) <= MAX_LABEL_ROW
 
 
 def _attach_prefixes(rows: list[DocRow]) -> None:
