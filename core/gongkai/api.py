@@ -1,11 +1,11 @@
 """The Python API: one document to a Report, many documents to results, reports to bytes.
 
-import gongkai
-report = gongkai.convert("report.txt")           # a path, bytes or a binary file object
-report.values()["applications"]["new_received"]["total"]
-for result in gongkai.convert_many(paths):        # never raises for one bad input
-    print(result.name, result.status, result.error)
-data = gongkai.dumps(report, "json")              # through the writer plugin
+>>> import gongkai
+>>> report = gongkai.convert("report.txt")  # a path, bytes or a binary file object
+>>> report.values()["applications"]["new_received"]["total"]
+>>> for result in gongkai.convert_many(paths):  # never raises for one bad input
+...     print(result.name, result.status, result.error)
+>>> data = gongkai.dumps(report, "json")  # through the writer plugin
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from typing import BinaryIO
 from gongkai.errors import GongkaiError, NoReaderError, NotAReportError, ReadError, WriteError
 from gongkai.hookspecs import Document, Reader, Writer
 from gongkai.model import Report, Source
-from gongkai.plugins import Registry, get_registry
+from gongkai.plugins import BLOCK_ENV, Registry, get_registry
 from gongkai.recognise import recognise
+from gongkai.recognise.choose import NO_TEMPLATE
 
 MAX_BYTES = 512 * 1024 * 1024  # larger files are refused: no real report is this big
 SNIFF_BYTES = 64 * 1024
@@ -64,7 +65,7 @@ def pick_reader(data: bytes, name: str | None, registry: Registry, wanted: str |
                 f"no reader named {wanted!r} (installed: {', '.join(registry.readers)})"
             ) from None
     head = data[:SNIFF_BYTES]
-    scored = sorted(((r.sniff(head, name), r.name) for r in registry.readers.values()), reverse=True)
+    scored = sorted(((_sniff(r, head, name), r.name) for r in registry.readers.values()), reverse=True)
     if scored and scored[0][0] > 0:
         return registry.readers[scored[0][1]]
     suffix = Path(name).suffix.lower() if name else ""
@@ -73,6 +74,13 @@ def pick_reader(data: bytes, name: str | None, registry: Registry, wanted: str |
             return reader
     what = f"'{suffix}' files" if suffix else "this content"
     raise NoReaderError(f"no installed reader recognises {what}")
+
+
+def _sniff(reader: Reader, head: bytes, name: str | None) -> float:
+    try:
+        return float(reader.sniff(head, name))
+    except Exception:  # one reader's bug must not stop the others from claiming the file
+        return 0.0
 
 
 def convert(
@@ -140,6 +148,8 @@ def convert_many(sources: Iterable[Input], **options: object) -> Iterator[Result
 
 def require_report(report: Report) -> Report:
     """Raise NotAReportError when none of the tables was found."""
+    if report.status == "no_tables" and report.template_reason == NO_TEMPLATE:
+        raise NotAReportError(f"{NO_TEMPLATE} (is gongkai.templates blocked in {BLOCK_ENV}?)")
     if report.status == "no_tables":
         raise NotAReportError("no report tables found: not an annual report on information disclosure?")
     return report

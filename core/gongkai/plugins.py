@@ -23,6 +23,7 @@ from gongkai.template import Template
 BLOCK_ENV = "GONGKAI_BLOCK_PLUGINS"
 BUILTIN_PREFIX = "gongkai."
 KINDS = {"readers": "gongkai_readers", "writers": "gongkai_writers", "templates": "gongkai_templates"}
+CONTRACTS: dict[str, type] = {"readers": Reader, "writers": Writer, "templates": Template}
 
 
 @dataclass
@@ -53,7 +54,7 @@ class Registry:
         try:
             pm.register(plugin, name=name)
             pm.check_pending()
-        except Exception as exc:  # a plugin's mistake must not stop the others
+        except (Exception, SystemExit) as exc:  # a plugin's mistake must not stop the others
             info.status, info.error = "broken", _one_line(exc)
             return info
         added: list[tuple[dict[str, Any], str]] = []
@@ -62,7 +63,7 @@ class Registry:
                 store: dict[str, Any] = getattr(self, kind)
                 for impl in getattr(pm.hook, hook_name).get_hookimpls():
                     impl.function(register=self._registrar(kind, store, info, added))
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             for store, key in added:  # all or nothing: a half-registered plugin is worse than none
                 del store[key]
             info.provides = {}
@@ -73,6 +74,8 @@ class Registry:
         self, kind: str, store: dict[str, Any], info: PluginInfo, added: list[tuple[dict[str, Any], str]]
     ) -> Callable[[Any], None]:
         def register(thing: Any) -> None:
+            if not isinstance(thing, CONTRACTS[kind]):
+                raise TypeError(f"{thing!r} is not a {CONTRACTS[kind].__name__}")
             name = getattr(thing, "id" if kind == "templates" else "name", None)
             if not isinstance(name, str) or not name:
                 raise ValueError(f"a registered {kind[:-1]} needs a non-empty name")
@@ -99,16 +102,37 @@ def blocked_names() -> set[str]:
 def load_registry(entry_points: Iterable[metadata.EntryPoint] | None = None) -> Registry:
     """Load every plugin of the entry-point group ``gongkai``, built-ins first."""
     eps = list(entry_points if entry_points is not None else metadata.entry_points(group=hookspecs.PROJECT))
-    eps.sort(key=lambda ep: (not ep.name.startswith(BUILTIN_PREFIX), ep.name))
+    eps.sort(key=lambda ep: (not _builtin(ep), ep.name))
     registry = Registry()
     blocked = blocked_names()
-    seen: set[str] = set()
+    seen: dict[str, str | None] = {}
     for ep in eps:
-        if ep.name in seen:  # the same distribution found twice on sys.path
-            continue
-        seen.add(ep.name)
         dist = ep.dist.name if ep.dist else None
         version = ep.dist.version if ep.dist else None
+        if ep.name in seen:
+            if seen[ep.name] != dist:  # another distribution claims a name that is taken: refuse, say so
+                registry.plugins.append(
+                    PluginInfo(
+                        ep.name,
+                        dist,
+                        version,
+                        status="broken",
+                        error=f"the plugin name is already used by {seen[ep.name]}",
+                    )
+                )
+            continue
+        seen[ep.name] = dist
+        if ep.name.startswith(BUILTIN_PREFIX) and not _builtin(ep):
+            registry.plugins.append(
+                PluginInfo(
+                    ep.name,
+                    dist,
+                    version,
+                    status="broken",
+                    error=f"names starting with {BUILTIN_PREFIX!r} are gongkai's own",
+                )
+            )
+            continue
         if ep.name in blocked:
             registry.plugins.append(
                 PluginInfo(ep.name, dist, version, status="blocked", error=f"blocked by {BLOCK_ENV}")
@@ -116,11 +140,15 @@ def load_registry(entry_points: Iterable[metadata.EntryPoint] | None = None) -> 
             continue
         try:
             plugin = ep.load()
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:  # a plugin may even call sys.exit on import
             registry.plugins.append(PluginInfo(ep.name, dist, version, status="broken", error=_one_line(exc)))
             continue
         registry.add_plugin(plugin, ep.name, dist, version)
     return registry
+
+
+def _builtin(ep: metadata.EntryPoint) -> bool:
+    return ep.name.startswith(BUILTIN_PREFIX) and ep.dist is not None and ep.dist.name == hookspecs.PROJECT
 
 
 def _one_line(exc: BaseException) -> str:

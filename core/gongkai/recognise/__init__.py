@@ -62,12 +62,13 @@ def best_alignment(template: Template, rows: list[DocRow]) -> tuple[float, dict[
         default = template.default_layouts.get(table.id, ids[0])
         choices.append([default] + [i for i in ids if i != default])
     best: tuple[float, dict[str, str], list[Match]] | None = None
+    cache: dict[tuple[PrintedRow, int], float] = {}
     for combo in product(*choices):
         layouts = {t.id: lay for t, lay in zip(template.tables, combo, strict=True)}
         printed: list[tuple[str, PrintedRow]] = [
             (t.id, p) for t in template.tables for p in t.printed_rows(layouts[t.id])
         ]
-        score, matches = align(rows, printed)
+        score, matches = align(rows, printed, cache)
         if best is None or score > best[0] + 1e-9:
             best = (score, layouts, matches)
     assert best is not None

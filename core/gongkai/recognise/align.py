@@ -52,11 +52,16 @@ def label_score(row: DocRow, printed: PrintedRow) -> float:
     return weight * (best + FIT_BONUS if fits and best > 0 else best)
 
 
-def align(rows: Sequence[DocRow], printed: Sequence[tuple[str, PrintedRow]]) -> tuple[float, list[Match]]:
+def align(
+    rows: Sequence[DocRow],
+    printed: Sequence[tuple[str, PrintedRow]],
+    cache: dict[tuple[PrintedRow, int], float] | None = None,
+) -> tuple[float, list[Match]]:
     """The best order-keeping assignment of data rows to (table id, printed row); returns (score, matches)."""
     data = [r for r in rows if r.is_data]
     n, m = len(data), len(printed)
-    pair = [[label_score(d, p) for _, p in printed] for d in data]
+    cache = {} if cache is None else cache  # the same pairs recur in every layout tried
+    pair = [[_cached(cache, d, p) for _, p in printed] for d in data]
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):
@@ -77,3 +82,10 @@ def align(rows: Sequence[DocRow], printed: Sequence[tuple[str, PrintedRow]]) -> 
         else:
             j += 1
     return score[0][0], matches
+
+
+def _cached(cache: dict[tuple[PrintedRow, int], float], row: DocRow, printed: PrintedRow) -> float:
+    key = (printed, row.index)
+    if key not in cache:
+        cache[key] = label_score(row, printed)
+    return cache[key]

@@ -14,11 +14,14 @@ from gongkai.labels import normalise
 from gongkai.template import Template
 
 
+NO_TEMPLATE = "no template is installed"
+
+
 def choose_template(
     templates: Mapping[str, Template], text: str, year: int | None, fit: Callable[[Template], float]
 ) -> tuple[Template | None, str]:
     if not templates:
-        return None, "no template is installed"
+        return None, NO_TEMPLATE
     norm = normalise(text)
     shown = {t.id: [m for m in t.markers if normalise(m) in norm] for t in templates.values()}
     most = max(len(v) for v in shown.values())
