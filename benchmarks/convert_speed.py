@@ -26,7 +26,8 @@ def main() -> None:
     parser.add_argument("folders", nargs="*", type=Path, default=[ROOT / "fixtures"])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    files = sorted(p for folder in args.folders for p in folder.rglob("*") if p.is_file() and p.suffix != ".json")
+    found = (p for folder in args.folders for p in folder.rglob("*") if p.is_file())
+    files = sorted(p for p in found if p.suffix != ".json")
     per_doc: dict[str, list[float]] = defaultdict(list)
     per_page: dict[str, list[float]] = defaultdict(list)
     peak: dict[str, int] = defaultdict(int)
@@ -50,8 +51,10 @@ def main() -> None:
         per_page[fmt].append(best / (report.source.pages or 1))
     print(f"{'format':<8} {'docs':>5} {'median ms/doc':>14} {'median ms/page':>15} {'peak MiB':>9}")
     for fmt in sorted(per_doc):
-        print(f"{fmt:<8} {len(per_doc[fmt]):>5} {statistics.median(per_doc[fmt]) * 1000:>14.2f} "
-              f"{statistics.median(per_page[fmt]) * 1000:>15.2f} {peak[fmt] / 2**20:>9.2f}")
+        print(
+            f"{fmt:<8} {len(per_doc[fmt]):>5} {statistics.median(per_doc[fmt]) * 1000:>14.2f} "
+            f"{statistics.median(per_page[fmt]) * 1000:>15.2f} {peak[fmt] / 2**20:>9.2f}"
+        )
 
 
 if __name__ == "__main__":

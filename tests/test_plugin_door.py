@@ -482,7 +482,8 @@ def test_blocking_the_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     done = cli("convert", str(SEED), "-o", str(out), cwd=tmp_path, block="gongkai.templates")
     assert done.returncode == EXIT_FAILED
     assert done.stderr == (
-        f"gongkai: {SEED}: no template is installed (is gongkai.templates blocked in GONGKAI_BLOCK_PLUGINS?)\n"
+        f"gongkai: {SEED}: no template is installed "
+        "(is gongkai.templates blocked in GONGKAI_BLOCK_PLUGINS?)\n"
     )
     assert "Traceback" not in done.stderr and not out.exists()
 

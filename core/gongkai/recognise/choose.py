@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping
 from gongkai.labels import normalise
 from gongkai.template import Template
 
-
 NO_TEMPLATE = "no template is installed"
 
 

@@ -96,7 +96,7 @@ def _split(index: int, cells: list[Piece]) -> DocRow:
 
 
 def _peel_figures(cells: list[Piece]) -> list[Piece]:
-    """ "规章 0 0 0" in one cell (a text layer without tab stops): the figures after the label become cells."""
+    """Figures in the label's own cell ("规章 0 0 0", a text layer with no tab stops) become cells."""
     for i in range(len(cells) - 1, -1, -1):
         if parse_cell(cells[i].text).kind == "blank":
             continue
