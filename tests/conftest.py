@@ -16,9 +16,7 @@ EXPECTED = FIXTURES / "expected"
 
 
 def expected_for(path: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(
-        (EXPECTED / (path.stem + ".json")).read_text("utf-8"), parse_float=Decimal
-    )
+    data: dict[str, Any] = json.loads((EXPECTED / (path.stem + ".json")).read_text("utf-8"), parse_float=Decimal)
     return data
 
 

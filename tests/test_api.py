@@ -65,9 +65,7 @@ def test_convert_many_yields_one_result_per_input(tmp_path: Path) -> None:
     junk.write_bytes(b"\x00\x01\x02" * 50)
     notice = tmp_path / "notice.txt"
     notice.write_text("关于放假的通知\n各科室：国庆节放假七天。\n", "utf-8")
-    results = list(
-        gongkai.convert_many([SEEDS[0], junk, notice, tmp_path / "missing.txt", SEEDS[3].read_bytes()])
-    )
+    results = list(gongkai.convert_many([SEEDS[0], junk, notice, tmp_path / "missing.txt", SEEDS[3].read_bytes()]))
     assert [r.status for r in results] == ["ok", "failed", "no_tables", "failed", "ok"]
     assert results[1].error and "binary" in results[1].error
     assert results[0].report is not None and results[0].report.values() == expected_for(SEEDS[0])["tables"]

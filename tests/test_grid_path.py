@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from conftest import SEEDS, expected_for
-
 from gongkai import Grid, GridCell, Layout, Line, Piece, Where
 from gongkai.plugins import get_registry
 from gongkai.recognise import recognise
@@ -46,12 +45,24 @@ def grid(rows: list[list[tuple[str, int, int]]], index: int) -> Grid:
 
 
 def table_two(values: dict[str, dict[str, Any]]) -> Grid:
-    heads = [("第二十条第（一）项", ["regulations", "normative_documents"], ["本年制发件数", "本年废止件数", "现行有效件数"]),
-             ("第二十条第（五）项", ["licensing"], ["本年处理决定数量"]),
-             ("第二十条第（六）项", ["penalty", "coercion"], ["本年处理决定数量"]),
-             ("第二十条第（八）项", ["fees"], ["本年收费金额（单位：万元）"])]
-    labels = {"regulations": "规章", "normative_documents": "行政规范性文件", "licensing": "行政许可",
-              "penalty": "行政处罚", "coercion": "行政强制", "fees": "行政事业性收费"}
+    heads = [
+        (
+            "第二十条第（一）项",
+            ["regulations", "normative_documents"],
+            ["本年制发件数", "本年废止件数", "现行有效件数"],
+        ),
+        ("第二十条第（五）项", ["licensing"], ["本年处理决定数量"]),
+        ("第二十条第（六）项", ["penalty", "coercion"], ["本年处理决定数量"]),
+        ("第二十条第（八）项", ["fees"], ["本年收费金额（单位：万元）"]),
+    ]
+    labels = {
+        "regulations": "规章",
+        "normative_documents": "行政规范性文件",
+        "licensing": "行政许可",
+        "penalty": "行政处罚",
+        "coercion": "行政强制",
+        "fees": "行政事业性收费",
+    }
     rows: list[list[tuple[str, int, int]]] = []
     for head, row_ids, columns in heads:
         rows.append([(head, 1, 4)])
@@ -99,8 +110,12 @@ def render(expected: dict[str, Any]) -> Layout:
     template = get_registry().templates[expected["template"]]
     labels = {r.id: r.label for r in template.table("applications").rows}
     tables = expected["tables"]
-    lines = ["成武县工业和信息化局2021年度政府信息公开工作年度报告", "一、总体情况", "本年度我局认真贯彻条例。",
-             "二、主动公开政府信息情况"]
+    lines = [
+        "成武县工业和信息化局2021年度政府信息公开工作年度报告",
+        "一、总体情况",
+        "本年度我局认真贯彻条例。",
+        "二、主动公开政府信息情况",
+    ]
     blocks: list[Line | Grid] = [Line([Piece(t, Where(line=n + 1))]) for n, t in enumerate(lines)]
     blocks.append(table_two(tables["active_disclosure"]))
     blocks.append(Line([Piece("三、收到和处理政府信息公开申请情况")]))
@@ -115,10 +130,16 @@ def varied(expected: dict[str, Any]) -> dict[str, Any]:
     """Seed 000's figures made less trivial, every rule still holding."""
     tables = expected["tables"]
     apps = tables["applications"]
-    for row, figures in [("new_received", [5, 2, 0, 1, 0, 3, 11]), ("granted", [3, 2, 0, 1, 0, 0, 6]),
-                         ("denied_third_party", [1, 0, 0, 0, 0, 2, 3]), ("other_other", [1, 0, 0, 0, 0, 1, 2]),
-                         ("other_handling", [1, 0, 0, 0, 0, 1, 2]), ("total_handled", [5, 2, 0, 1, 0, 3, 11]),
-                         ("carried_over", [0] * 7), ("carried_forward", [0] * 7)]:
+    for row, figures in [
+        ("new_received", [5, 2, 0, 1, 0, 3, 11]),
+        ("granted", [3, 2, 0, 1, 0, 0, 6]),
+        ("denied_third_party", [1, 0, 0, 0, 0, 2, 3]),
+        ("other_other", [1, 0, 0, 0, 0, 1, 2]),
+        ("other_handling", [1, 0, 0, 0, 0, 1, 2]),
+        ("total_handled", [5, 2, 0, 1, 0, 3, 11]),
+        ("carried_over", [0] * 7),
+        ("carried_forward", [0] * 7),
+    ]:
         apps[row] = dict(zip(apps[row], figures, strict=True))
     tables["active_disclosure"]["fees"]["amount"] = Decimal("96171.6")
     tables["active_disclosure"]["regulations"] = {"issued": 2, "repealed": 1, "in_force": 37}

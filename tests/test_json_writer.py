@@ -57,9 +57,7 @@ def make_report(tid: str, amount: Decimal = Decimal("96171.6")) -> Report:
                 tables[tdef.id][row.id][col] = cell
     ad = tables["active_disclosure"]
     if tid == "gov-2021":
-        ad["fees"]["amount"] = Cell(
-            value=amount, raw=f"{amount}万元", where=Where(page=2, line=40), unit="万元"
-        )
+        ad["fees"]["amount"] = Cell(value=amount, raw=f"{amount}万元", where=Where(page=2, line=40), unit="万元")
     else:
         ad["licensing"]["change"] = Cell(value=-183, raw="-183")
         ad["other_services"]["change"] = Cell(value=5174, raw="+5174")
@@ -69,9 +67,7 @@ def make_report(tid: str, amount: Decimal = Decimal("96171.6")) -> Report:
     apps["carried_over"]["total"] = Cell(value=0, derived="applications.row_total")
     for col in ("natural_person", "commercial_enterprise"):
         apps["carried_forward"][col] = Cell(value=0, derived="applications.row_total", note="总计为0")
-    apps["granted"]["total"] = Cell(
-        value=12, raw="12", where=Where(page=3), note="aligned right: row lost cells"
-    )
+    apps["granted"]["total"] = Cell(value=12, raw="12", where=Where(page=3), note="aligned right: row lost cells")
     return Report(
         template=tid,
         template_reason=f"column headings of table 二 match {tid}",
@@ -84,9 +80,7 @@ def make_report(tid: str, amount: Decimal = Decimal("96171.6")) -> Report:
         ),
         source=Source(path="seeds/报告.txt", format="txt", sha256="ab" * 32, size=12345, encoding="gb18030"),
         sections={
-            "overview": Section(
-                heading="一、总体情况", text="2021年，我局坚持……\n第二段“引号”", where=Where(line=3)
-            ),
+            "overview": Section(heading="一、总体情况", text="2021年，我局坚持……\n第二段“引号”", where=Where(line=3)),
             "problems": Section(heading=None, text="存在的问题\u2028分隔"),
         },
         tables=tables,
@@ -186,9 +180,7 @@ def test_key_order_is_template_order(tid: str) -> None:
     report = make_report(tid)
     data = json.loads(write_json(report))
     assert list(data) == list(report.to_dict())
-    expected = [
-        (t.id, [(r.id, list(t.row_columns(r.id))) for r in t.rows]) for t in tables_in_order(template(tid))
-    ]
+    expected = [(t.id, [(r.id, list(t.row_columns(r.id))) for r in t.rows]) for t in tables_in_order(template(tid))]
     for key in ("tables", "cells"):
         got = [(t, [(r, list(cols)) for r, cols in rows.items()]) for t, rows in data[key].items()]
         assert got == expected, key

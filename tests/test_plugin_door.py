@@ -96,17 +96,11 @@ def make_dist(site: Path, dist: str, entry_points: dict[str, str], modules: dict
 
 
 def site_entry_points(site: Path) -> list[metadata.EntryPoint]:
-    return [
-        ep for d in metadata.distributions(path=[str(site)]) for ep in d.entry_points.select(group="gongkai")
-    ]
+    return [ep for d in metadata.distributions(path=[str(site)]) for ep in d.entry_points.select(group="gongkai")]
 
 
 def builtin_entry_points() -> list[metadata.EntryPoint]:
-    return [
-        ep
-        for ep in metadata.entry_points(group="gongkai")
-        if ep.dist is not None and ep.dist.name == "gongkai"
-    ]
+    return [ep for ep in metadata.entry_points(group="gongkai") if ep.dist is not None and ep.dist.name == "gongkai"]
 
 
 @pytest.fixture
@@ -143,9 +137,7 @@ def cli(
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(pythonpath), env.get("PYTHONPATH")) if p)
     if block is not None:
         env[BLOCK_ENV] = block
-    return subprocess.run(
-        [*gongkai_command(), *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
-    )
+    return subprocess.run([*gongkai_command(), *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
 
 
 def listed(stdout: str, name: str) -> str:
@@ -167,11 +159,7 @@ def assert_seed_converted(out: Path) -> None:
 def test_owner_says_who_gave_what(registry: Registry, tmp_path: Path) -> None:
     assert registry.owner("readers", "txt") == "gongkai.txt"
     assert registry.owner("writers", "json") == registry.owner("writers", "jsonl") == "gongkai.json"
-    assert (
-        registry.owner("templates", "gov-2019")
-        == registry.owner("templates", "gov-2021")
-        == "gongkai.templates"
-    )
+    assert registry.owner("templates", "gov-2019") == registry.owner("templates", "gov-2021") == "gongkai.templates"
     assert registry.owner("readers", "json") is None  # json is a writer's name, not a reader's
     assert registry.owner("readers", "nothing") is None
 
@@ -234,9 +222,7 @@ def test_a_duplicate_in_a_later_hook_rolls_back_the_earlier_hooks(registry: Regi
         register(FakeWriter("csv-lite"))
         register(FakeWriter("jsonl"))
 
-    half = registry.add_plugin(
-        plugin(gongkai_readers=gongkai_readers, gongkai_writers=gongkai_writers), "half"
-    )
+    half = registry.add_plugin(plugin(gongkai_readers=gongkai_readers, gongkai_writers=gongkai_writers), "half")
     assert (half.status, half.error) == (
         "broken",
         "ValueError: writer 'jsonl' is already provided by gongkai.json",
@@ -275,9 +261,7 @@ def test_a_hook_that_raises_breaks_only_its_plugin(registry: Registry) -> None:
     last = registry.add_plugin(plugin(gongkai_writers=also_fine), "last")
     assert (first.status, last.status) == ("ok", "ok")
     assert broken.status == "broken"
-    assert (
-        broken.error == "RuntimeError: the vendor library is missing (second line of the message)"
-    )  # one line
+    assert broken.error == "RuntimeError: the vendor library is missing (second line of the message)"  # one line
     assert "two" not in registry.readers and "one" in registry.readers and "three" in registry.writers
     assert [p.name for p in registry.plugins][-3:] == ["first", "raiser", "last"]
 
@@ -289,17 +273,13 @@ def test_a_misspelled_hook_is_broken_by_check_pending(registry: Registry) -> Non
             register(FakeReader("never"))
 
         @hookimpl
-        def gongkai_writers(
-            self, register: Callable[[Any], None]
-        ) -> None:  # right, but the plugin is refused whole
+        def gongkai_writers(self, register: Callable[[Any], None]) -> None:  # right, but the plugin is refused whole
             register(FakeWriter("never"))
 
     before = snapshot(registry)
     bad = registry.add_plugin(Misspelled(), "typo")
     assert bad.status == "broken"
-    assert bad.error is not None and bad.error.startswith(
-        "PluginValidationError: unknown hook 'gongkai_reader'"
-    )
+    assert bad.error is not None and bad.error.startswith("PluginValidationError: unknown hook 'gongkai_reader'")
     assert snapshot(registry) == before and bad.provides == {}
 
 
@@ -482,8 +462,7 @@ def test_blocking_the_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     done = cli("convert", str(SEED), "-o", str(out), cwd=tmp_path, block="gongkai.templates")
     assert done.returncode == EXIT_FAILED
     assert done.stderr == (
-        f"gongkai: {SEED}: no template is installed "
-        "(is gongkai.templates blocked in GONGKAI_BLOCK_PLUGINS?)\n"
+        f"gongkai: {SEED}: no template is installed (is gongkai.templates blocked in GONGKAI_BLOCK_PLUGINS?)\n"
     )
     assert "Traceback" not in done.stderr and not out.exists()
 

@@ -60,10 +60,6 @@ def test_figures_move_with_their_rows() -> None:
 
 
 def test_not_a_report_has_no_tables() -> None:
-    report = _convert_text(
-        "关于做好2022年春节期间安全生产工作的通知\n\n各科室：\n请做好值班工作。\n", "notice.txt"
-    )
+    report = _convert_text("关于做好2022年春节期间安全生产工作的通知\n\n各科室：\n请做好值班工作。\n", "notice.txt")
     assert report.status == "no_tables"
-    assert all(
-        c.value is None for rows in report.tables.values() for cols in rows.values() for c in cols.values()
-    )
+    assert all(c.value is None for rows in report.tables.values() for cols in rows.values() for c in cols.values())

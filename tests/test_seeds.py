@@ -65,9 +65,7 @@ def test_pdf_row_that_lost_a_zero_is_filled_by_the_rules() -> None:
     """Seed 002: other_unpaid_fee and total_handled print 6 of 7 zeros."""
     report = gongkai.convert(SEEDS[2])
     apps = report.tables["applications"]
-    lost = [
-        (r, c) for r in ("other_unpaid_fee", "total_handled") for c, cell in apps[r].items() if cell.derived
-    ]
+    lost = [(r, c) for r in ("other_unpaid_fee", "total_handled") for c, cell in apps[r].items() if cell.derived]
     assert lost and all(apps[r][c].value == 0 for r, c in lost)
     assert all(apps["new_received"][c].derived is None for c in apps["new_received"])
 
@@ -77,10 +75,7 @@ def test_table_lost_but_for_its_totals_is_derived_from_them() -> None:
     report = gongkai.convert(SEEDS[3])
     apps = report.tables["applications"]
     printed = {
-        (r, c)
-        for r, cols in apps.items()
-        for c, cell in cols.items()
-        if cell.value is not None and not cell.derived
+        (r, c) for r, cols in apps.items() for c, cell in cols.items() if cell.value is not None and not cell.derived
     }
     assert printed == {("total_handled", "total"), ("carried_forward", "total")}
     assert report.layouts["applications"] == "other_handling_one_row"

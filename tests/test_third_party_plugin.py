@@ -85,9 +85,7 @@ def run(site: Path, *args: str, cwd: Path, block: str | None = None) -> subproce
     if block is not None:
         env[BLOCK_ENV] = block
     # cwd is a scratch folder: run from the repo root, `-m` would also see its gongkai.egg-info.
-    return subprocess.run(
-        [*gongkai_command(), *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
-    )
+    return subprocess.run([*gongkai_command(), *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
 
 
 def plugin_line(listing: str, name: str) -> str:
@@ -155,9 +153,7 @@ def test_blocked_plugin_is_listed_as_blocked_and_not_used(site: Path, tmp_path: 
     assert "gongkai-markdown 0.1.0" in line and "blocked" in line and "readers" not in line
 
     out = tmp_path / "out.json"
-    asked = run(
-        site, "convert", str(SAMPLE), "--from", "markdown", "-o", str(out), cwd=tmp_path, block="markdown"
-    )
+    asked = run(site, "convert", str(SAMPLE), "--from", "markdown", "-o", str(out), cwd=tmp_path, block="markdown")
     assert asked.returncode == EXIT_NO_READER
     assert "no reader named 'markdown'" in asked.stderr
 

@@ -30,9 +30,7 @@ SNIFF_BYTES = 64 * 1024
 Input = str | os.PathLike[str] | bytes | BinaryIO
 
 
-def load_input(
-    source: Input, name: str | None = None, max_bytes: int = MAX_BYTES
-) -> tuple[bytes, str | None]:
+def load_input(source: Input, name: str | None = None, max_bytes: int = MAX_BYTES) -> tuple[bytes, str | None]:
     """The bytes of a path, bytes or file object, refusing what is too large to be a report."""
     if isinstance(source, bytes):
         data = source
@@ -61,9 +59,7 @@ def pick_reader(data: bytes, name: str | None, registry: Registry, wanted: str |
         try:
             return registry.readers[wanted]
         except KeyError:
-            raise NoReaderError(
-                f"no reader named {wanted!r} (installed: {', '.join(registry.readers)})"
-            ) from None
+            raise NoReaderError(f"no reader named {wanted!r} (installed: {', '.join(registry.readers)})") from None
     head = data[:SNIFF_BYTES]
     scored = sorted(((_sniff(r, head, name), r.name) for r in registry.readers.values()), reverse=True)
     if scored and scored[0][0] > 0:
@@ -105,9 +101,7 @@ def convert(
         raise
     except Exception as exc:  # a reader's bug or a library's surprise: still one line, never a traceback
         raise ReadError(f"{chosen.name} reader failed: {exc.__class__.__name__}: {exc}") from exc
-    source_info = Source(
-        path=name, format=chosen.name, sha256=hashlib.sha256(data).hexdigest(), size=len(data)
-    )
+    source_info = Source(path=name, format=chosen.name, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
     if isinstance(result, Report):
         result.source = source_info
         return result
@@ -128,13 +122,7 @@ class Result:
 def convert_many(sources: Iterable[Input], **options: object) -> Iterator[Result]:
     """Convert each input in turn, yielding its result; a bad input never stops the others."""
     for n, source in enumerate(sources):
-        label = (
-            source
-            if isinstance(source, str)
-            else os.fspath(source)
-            if isinstance(source, os.PathLike)
-            else None
-        )
+        label = source if isinstance(source, str) else os.fspath(source) if isinstance(source, os.PathLike) else None
         name = str(label) if label is not None else getattr(source, "name", None) or f"<input {n + 1}>"
         try:
             report = convert(source, name=name, **options)  # type: ignore[arg-type]
@@ -169,9 +157,7 @@ def writer_for(target: str | None = None, to: str | None = None, registry: Regis
     raise WriteError(f"no writer for {target!r}: give --to (installed: {', '.join(registry.writers)})")
 
 
-def dumps(
-    report: Report | Iterable[Report], to: str = "json", options: Mapping[str, str] | None = None
-) -> bytes:
+def dumps(report: Report | Iterable[Report], to: str = "json", options: Mapping[str, str] | None = None) -> bytes:
     """Reports as the bytes a writer plugin makes of them."""
     writer = writer_for(to=to)
     buf = io.BytesIO()

@@ -150,7 +150,6 @@ def _contradiction(report: Report, inst: Instance, unknown: list[Key], need: Num
         severity="error",
         rule=inst.rule.id,
         table=inst.rule.table,
-        message=f"{inst.rule.id}: the printed figures would force {cells} to sum to {need}, "
-        "which no count can be",
+        message=f"{inst.rule.id}: the printed figures would force {cells} to sum to {need}, which no count can be",
         figures=figures,
     )

@@ -18,9 +18,7 @@ _DROP = re.compile(r"[\s\u00a0\u3000\"'“”‘’「」『』〝〞＂•·●
 _NUMBERING = re.compile(r"(?<![\d.(（])(\d{1,2})[、.．:：)）](?!\d)")
 _CN_NUMBERING = re.compile(r"^([一二三四五六七八九十]{1,3})[、.．,，]")
 SHORT = 6
-_BRACKETS = str.maketrans(
-    {"［": "(", "[": "(", "【": "(", "〔": "(", "］": ")", "]": ")", "】": ")", "〕": ")"}
-)
+_BRACKETS = str.maketrans({"［": "(", "[": "(", "【": "(", "〔": "(", "］": ")", "]": ")", "】": ")", "〕": ")"})
 
 
 @lru_cache(maxsize=65536)

@@ -242,9 +242,7 @@ class Report:
                     cell.value = _number(value)
                     tables[t][r][c] = cell
         sections = {
-            sid: Section(
-                heading=s.get("heading"), text=s.get("text", ""), where=Where.from_dict(s.get("where"))
-            )
+            sid: Section(heading=s.get("heading"), text=s.get("text", ""), where=Where.from_dict(s.get("where")))
             for sid, s in (data.get("sections") or {}).items()
         }
         return cls(

@@ -149,8 +149,7 @@ def load_template(path: str | Path) -> Template:
         last_year=data.get("last_year"),
         markers=tuple(data.get("markers", ())),
         sections=tuple(
-            SectionDef(id=s["id"], heading=s["heading"], keys=tuple(s["keys"]))
-            for s in data.get("sections", [])
+            SectionDef(id=s["id"], heading=s["heading"], keys=tuple(s["keys"])) for s in data.get("sections", [])
         ),
         tables=tables,
         rules=tuple(_rule(r) for r in data.get("rules", [])),

@@ -61,9 +61,7 @@ def parse_lines(text: str) -> list[Line]:
         if kind == "blank":
             out.append(Line(cells=[]))
         else:  # prose is a tab row of one cell
-            out.append(
-                Line(cells=[Piece(c, Where(line=number, col=j)) for j, c in enumerate(line.split("\t"))])
-            )
+            out.append(Line(cells=[Piece(c, Where(line=number, col=j)) for j, c in enumerate(line.split("\t"))]))
         i += 1
     return out
 

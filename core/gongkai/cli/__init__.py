@@ -29,9 +29,7 @@ class Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     from gongkai.cli import check_cmd, convert_cmd, plugins_cmd
 
-    parser = Parser(
-        prog="gongkai", description="Annual reports on government information disclosure as data."
-    )
+    parser = Parser(prog="gongkai", description="Annual reports on government information disclosure as data.")
     parser.add_argument("--version", action="version", version=f"gongkai {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     convert_cmd.add_parser(sub)

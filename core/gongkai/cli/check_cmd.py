@@ -33,9 +33,7 @@ def run(args: argparse.Namespace) -> int:
     for inp in inputs:
         try:
             source = read_stdin() if inp.path is None else inp.path
-            report = require_report(
-                convert(source, name=inp.name, reader=args.reader, encoding=args.encoding)
-            )
+            report = require_report(convert(source, name=inp.name, reader=args.reader, encoding=args.encoding))
         except NoReaderError as exc:
             tally.fail(inp.name, str(exc), no_reader=True)
             continue
@@ -57,14 +55,12 @@ def describe(report: Report, name: str) -> str:
         f"  title      {meta.title or '-'}",
         f"  agency     {meta.agency or '-'}   year {meta.year or '-'}   published {meta.published or '-'}",
         f"  template   {report.template_reason}",
-        f"  status     {report.status}; layouts: "
-        + ", ".join(f"{t} {lay}" for t, lay in report.layouts.items()),
+        f"  status     {report.status}; layouts: " + ", ".join(f"{t} {lay}" for t, lay in report.layouts.items()),
         f"  cells      {read} read, {derived} derived, {len(cells) - read - derived} without a value",
     ]
     for rule, tally in report.checks.items():
         lines.append(
-            f"  rule       {rule}: {tally.passed} passed, {tally.failed} failed, "
-            f"{tally.not_checkable} not checkable"
+            f"  rule       {rule}: {tally.passed} passed, {tally.failed} failed, {tally.not_checkable} not checkable"
         )
     if report.findings:
         lines.append("  findings")

@@ -77,8 +77,7 @@ def run(args: argparse.Namespace) -> int:
     inputs, problems = collect(args.inputs)
     if not to_dir and len(inputs) + len(problems) > 1 and not writer.many:
         print(
-            f"gongkai: {len(inputs) + len(problems)} inputs need -o FOLDER "
-            f"(the {writer.name} writer holds one report)",
+            f"gongkai: {len(inputs) + len(problems)} inputs need -o FOLDER (the {writer.name} writer holds one report)",
             file=sys.stderr,
         )
         return EXIT_USAGE
@@ -103,9 +102,7 @@ def run(args: argparse.Namespace) -> int:
     return tally.exit_code()
 
 
-def _to_folder(
-    inputs: list[InputFile], out: Path, writer: Writer, args: argparse.Namespace, tally: Tally
-) -> None:
+def _to_folder(inputs: list[InputFile], out: Path, writer: Writer, args: argparse.Namespace, tally: Tally) -> None:
     targets = output_names(inputs, writer.extensions[0])
     for inp in inputs:
         report = read_report(inp, args, tally)
@@ -132,9 +129,7 @@ def output_names(inputs: list[InputFile], suffix: str) -> dict[InputFile, Path]:
     }
 
 
-def _to_one(
-    inputs: list[InputFile], out: str, writer: Writer, args: argparse.Namespace, tally: Tally
-) -> None:
+def _to_one(inputs: list[InputFile], out: str, writer: Writer, args: argparse.Namespace, tally: Tally) -> None:
     def reports() -> Iterator[Report]:
         for inp in inputs:
             report = read_report(inp, args, tally)

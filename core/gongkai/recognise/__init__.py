@@ -78,9 +78,7 @@ def best_alignment(template: Template, rows: list[DocRow]) -> tuple[float, dict[
 def fill(report: Report, template: Template, layouts: dict[str, str], matches: list[Match]) -> None:
     """Every cell of every table exists (null until read); matched rows' figures go in."""
     for table in template.tables:
-        report.tables[table.id] = {
-            row.id: {col: Cell() for col in table.row_columns(row.id)} for row in table.rows
-        }
+        report.tables[table.id] = {row.id: {col: Cell() for col in table.row_columns(row.id)} for row in table.rows}
     found = {m.table for m in matches}
     for table in template.tables:
         if table.id in found:

@@ -77,13 +77,9 @@ def _choose_slots(slots: list[Slot], n: int) -> tuple[list[Slot | None] | None, 
     return None, None
 
 
-def _cell(
-    slot: Slot, column: ColumnDef, note: str | None, report: Report, table: str, row: str, col: str
-) -> Cell:
+def _cell(slot: Slot, column: ColumnDef, note: str | None, report: Report, table: str, row: str, col: str) -> Cell:
     p = slot.parsed
-    cell = Cell(
-        raw=p.raw, where=slot.where, unit=p.unit or (column.unit if p.kind == "number" else None), note=note
-    )
+    cell = Cell(raw=p.raw, where=slot.where, unit=p.unit or (column.unit if p.kind == "number" else None), note=note)
     if p.kind == "placeholder":
         report.findings.append(
             Finding(

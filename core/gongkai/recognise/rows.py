@@ -67,9 +67,7 @@ def layout_rows(layout: Layout) -> list[DocRow]:
             table_no = block.index if block.index is not None else block_no
             for grid_row in block.rows():
                 pieces = [
-                    Piece(
-                        c.text, Where(page=c.where.page or block.page, table=table_no, row=c.row, col=c.col)
-                    )
+                    Piece(c.text, Where(page=c.where.page or block.page, table=table_no, row=c.row, col=c.col))
                     for c in grid_row
                 ]
                 rows.append(_split(len(rows), pieces))
@@ -82,9 +80,7 @@ def _split(index: int, cells: list[Piece]) -> DocRow:
     """Label cells are the text cells up to the last one; every cell after it is a value slot."""
     cells = _peel_figures(cells)
     parsed = [parse_cell(p.text) for p in cells]
-    last_text = max(
-        (i for i, p in enumerate(parsed) if p.kind == "text" and split_numbers(p.raw) is None), default=-1
-    )
+    last_text = max((i for i, p in enumerate(parsed) if p.kind == "text" and split_numbers(p.raw) is None), default=-1)
     row = DocRow(index=index, cells=cells, labels=[c for c in cells[: last_text + 1] if c.text.strip()])
     if last_text == len(cells) - 1 or (last_text == -1 and len(cells) == 1 and parsed[0].kind != "number"):
         return row  # prose, a heading or a header row: no value cells
@@ -131,9 +127,7 @@ def _gather_figures(rows: list[DocRow]) -> list[DocRow]:
         run, i, crossed_blank = _run(rows, i)
         host = next((k for k in range(len(out) - 1, -1, -1) if out[k].cells), None)
         blank_before = host is not None and host < len(out) - 1
-        takes = (
-            host is not None and bool(out[host].labels) and not out[host].slots and _short_label(out[host])
-        )
+        takes = host is not None and bool(out[host].labels) and not out[host].slots and _short_label(out[host])
         if len(run) == 1 and blank_before and len(run[0].slots) == 1:
             takes = False
         cells = [c for r in run for c in r.cells if c.text.strip()] if len(run) > 1 else run[0].cells

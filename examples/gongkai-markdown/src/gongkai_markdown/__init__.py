@@ -58,9 +58,7 @@ class Reader:
         for number, line in enumerate(text.split("\n"), start=1):
             if line.lstrip().startswith("|"):
                 if not _is_separator(line):
-                    blocks.append(
-                        Line([Piece(c, Where(line=number, col=j)) for j, c in enumerate(_cells(line))])
-                    )
+                    blocks.append(Line([Piece(c, Where(line=number, col=j)) for j, c in enumerate(_cells(line))]))
             elif line.strip():
                 blocks.append(Line([Piece(line.strip().lstrip("#").strip(), Where(line=number, col=0))]))
             else:
