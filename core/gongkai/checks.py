@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from gongkai.model import Cell, Finding, Number, Report, RuleCheck
 from gongkai.template import RuleDef, Template
@@ -118,38 +119,28 @@ def _derive(template: Template, report: Report, rules: list[Instance]) -> None:
             changed = True
 
 
-def _figures(report: Report, inst: Instance) -> dict[str, object]:
-    def side(keys: tuple[Key, ...]) -> dict[str, object]:
-        return {f"{r}.{c}": report.tables[t][r][c].value for t, r, c in keys}
-
-    return {"left": side(inst.left), "right": side(inst.right)}
+def _side(report: Report, keys: tuple[Key, ...]) -> dict[str, Number | None]:
+    return {f"{r}.{c}": report.tables[t][r][c].value for t, r, c in keys}
 
 
 def _violation(report: Report, inst: Instance) -> Finding:
-    figures = _figures(report, inst)
-    left = sum(v for v in figures["left"].values())  # type: ignore[attr-defined]
-    right = sum(v for v in figures["right"].values())  # type: ignore[attr-defined]
-    figures.update(left_sum=left, right_sum=right)
-    names = " + ".join(figures["left"]) + " = " + " + ".join(figures["right"])  # type: ignore[arg-type]
-    return Finding(
-        code="rule_violated",
-        severity="error",
-        rule=inst.rule.id,
-        table=inst.rule.table,
-        message=f"{inst.rule.id}: {names} does not hold ({left} ≠ {right})",
-        figures=figures,
-    )
+    left, right = _side(report, inst.left), _side(report, inst.right)
+    left_sum: Number = sum((v for v in left.values() if v is not None), 0)
+    right_sum: Number = sum((v for v in right.values() if v is not None), 0)
+    names = " + ".join(left) + " = " + " + ".join(right)
+    message = f"{inst.rule.id}: {names} does not hold ({left_sum} ≠ {right_sum})"
+    figures = {"left": left, "right": right, "left_sum": left_sum, "right_sum": right_sum}
+    return _finding("rule_violated", inst, message, figures)
 
 
 def _contradiction(report: Report, inst: Instance, unknown: list[Key], need: Number) -> Finding:
     cells = ", ".join(f"{r}.{c}" for _, r, c in unknown)
-    figures = _figures(report, inst)
-    figures["unknown_sum"] = need
+    message = f"{inst.rule.id}: the printed figures would force {cells} to sum to {need}, which no count can be"
+    figures = {"left": _side(report, inst.left), "right": _side(report, inst.right), "unknown_sum": need}
+    return _finding("contradiction", inst, message, figures)
+
+
+def _finding(code: str, inst: Instance, message: str, figures: dict[str, Any]) -> Finding:
     return Finding(
-        code="contradiction",
-        severity="error",
-        rule=inst.rule.id,
-        table=inst.rule.table,
-        message=f"{inst.rule.id}: the printed figures would force {cells} to sum to {need}, which no count can be",
-        figures=figures,
+        code=code, severity="error", rule=inst.rule.id, table=inst.rule.table, message=message, figures=figures
     )

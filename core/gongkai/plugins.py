@@ -111,40 +111,26 @@ def load_registry(entry_points: Iterable[metadata.EntryPoint] | None = None) -> 
         version = ep.dist.version if ep.dist else None
         if ep.name in seen:
             if seen[ep.name] != dist:  # another distribution claims a name that is taken: refuse, say so
-                registry.plugins.append(
-                    PluginInfo(
-                        ep.name,
-                        dist,
-                        version,
-                        status="broken",
-                        error=f"the plugin name is already used by {seen[ep.name]}",
-                    )
-                )
+                registry.plugins.append(_refused(ep, "broken", f"the plugin name is already used by {seen[ep.name]}"))
             continue
         seen[ep.name] = dist
         if ep.name.startswith(BUILTIN_PREFIX) and not _builtin(ep):
-            registry.plugins.append(
-                PluginInfo(
-                    ep.name,
-                    dist,
-                    version,
-                    status="broken",
-                    error=f"names starting with {BUILTIN_PREFIX!r} are gongkai's own",
-                )
-            )
-            continue
-        if ep.name in blocked:
-            registry.plugins.append(
-                PluginInfo(ep.name, dist, version, status="blocked", error=f"blocked by {BLOCK_ENV}")
-            )
-            continue
-        try:
-            plugin = ep.load()
-        except (Exception, SystemExit) as exc:  # a plugin may even call sys.exit on import
-            registry.plugins.append(PluginInfo(ep.name, dist, version, status="broken", error=_one_line(exc)))
-            continue
-        registry.add_plugin(plugin, ep.name, dist, version)
+            registry.plugins.append(_refused(ep, "broken", f"names starting with {BUILTIN_PREFIX!r} are gongkai's own"))
+        elif ep.name in blocked:
+            registry.plugins.append(_refused(ep, "blocked", f"blocked by {BLOCK_ENV}"))
+        else:
+            try:
+                plugin = ep.load()
+            except (Exception, SystemExit) as exc:  # a plugin may even call sys.exit on import
+                registry.plugins.append(_refused(ep, "broken", _one_line(exc)))
+                continue
+            registry.add_plugin(plugin, ep.name, dist, version)
     return registry
+
+
+def _refused(ep: metadata.EntryPoint, status: str, error: str) -> PluginInfo:
+    dist, version = (ep.dist.name, ep.dist.version) if ep.dist else (None, None)
+    return PluginInfo(ep.name, dist, version, status=status, error=error)
 
 
 def _builtin(ep: metadata.EntryPoint) -> bool:
