@@ -36,6 +36,8 @@ def main() -> None:
             report = gongkai.convert(path)  # warm-up, and the format
         except gongkai.GongkaiError:
             continue
+        if report.status == "no_tables":  # not a report (a script, an expected-values file)
+            continue
         fmt = report.source.format or "?"
         times = []
         for _ in range(args.repeat):

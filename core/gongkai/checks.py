@@ -61,10 +61,10 @@ def check(template: Template, report: Report) -> None:
     """Fill in what the rules force, then record how every rule fared."""
     rules = list(instances(template, report))
     _derive(template, report, rules)
-    report.checks = {rule.id: RuleCheck() for rule in template.rules if rule.table in report.tables}
+    report.checks = {}  # only rules that apply to what was printed (not （六）'s sub-rows in a one-row table)
     for inst in rules:
         left, right = _values(report, inst.left), _values(report, inst.right)
-        tally = report.checks[inst.rule.id]
+        tally = report.checks.setdefault(inst.rule.id, RuleCheck())
         if None in left or None in right:
             tally.not_checkable += 1
         elif sum(left) == sum(right):  # type: ignore[arg-type]
