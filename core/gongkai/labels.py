@@ -13,18 +13,27 @@ import unicodedata
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+import opencc
+
 _DROP = re.compile(r"[\s\u00a0\u3000\"'“”‘’「」『』〝〞＂•·●▪■□◆◇★☆]+")
 # "1、" "1." "1．" "1）" after a numbering digit, all as "1."
 _NUMBERING = re.compile(r"(?<![\d.(（])(\d{1,2})[、.．:：)）](?!\d)")
 _CN_NUMBERING = re.compile(r"^([一二三四五六七八九十]{1,3})[、.．,，]")
 SHORT = 6
+# Sites offer their pages "in Traditional characters" by converting them one character at a time.
+_T2S = opencc.OpenCC("t2s")
 _BRACKETS = str.maketrans({"［": "(", "[": "(", "【": "(", "〔": "(", "］": ")", "]": ")", "】": ")", "〕": ")"})
+
+
+def simplified(text: str) -> str:
+    """Traditional characters as Simplified (all else untouched)."""
+    return str(_T2S.convert(text))
 
 
 @lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
-    """The form labels are compared in: NFKC, no spaces or quotes, one style of brackets and numbering."""
-    text = unicodedata.normalize("NFKC", text).translate(_BRACKETS)
+    """The form labels are compared in: Simplified, NFKC, no spaces or quotes, one style of brackets and numbering."""
+    text = unicodedata.normalize("NFKC", simplified(text)).translate(_BRACKETS)
     text = _DROP.sub("", text)
     text = _NUMBERING.sub(r"\1.", text)
     return _CN_NUMBERING.sub(r"\1、", text)

@@ -82,10 +82,16 @@ Block = Line | Grid
 
 @dataclass
 class Layout:
-    """A document as a reader saw it. `problems` are reader-level notes (e.g. a garbled text layer)."""
+    """A document as a reader saw it.
+
+    `problems` are one-line reader-level notes (a garbled text layer, a
+    table stitched across pages); `image_pages` lists the pages that are
+    pictures only (a scan): their text needs OCR, which no reader here does.
+    """
 
     blocks: list[Block] = field(default_factory=list)
     format: str | None = None
     encoding: str | None = None
     pages: int | None = None
     problems: list[str] = field(default_factory=list)
+    image_pages: list[int] = field(default_factory=list)  # 1-based pages with no text layer: OCR needed

@@ -167,7 +167,8 @@ class Report:
     """A recognised annual report.
 
     `status` is "ok" when all three tables were found, "partial" when some
-    were, "no_tables" when none were (the document is probably not a report).
+    were, "no_tables" when none were (the document is probably not a report),
+    "needs_ocr" when none were and pages are images without a text layer.
     """
 
     template: str | None = None

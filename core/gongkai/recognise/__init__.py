@@ -30,9 +30,14 @@ def recognise(layout: Layout, templates: Mapping[str, Template], source: Source 
     text = "\n".join(r.text for r in rows)
     report = Report(meta=meta, source=source or Source())
     report.findings.extend(Finding(code="reader", message=p) for p in layout.problems)
+    if layout.image_pages:
+        pages = ", ".join(map(str, layout.image_pages))
+        report.findings.append(Finding(code="ocr_needed", figures={"pages": layout.image_pages},
+                                       message=f"pages {pages} are images without a text layer: OCR is needed"))
     template, reason = choose_template(templates, text, meta.year, lambda t: best_alignment(t, rows)[0])
     report.template_reason = reason
     if template is None:
+        report.status = "needs_ocr" if layout.image_pages else "no_tables"
         return report
     report.template = template.id
     report.sections = find_sections(rows, template.sections)
@@ -43,10 +48,10 @@ def recognise(layout: Layout, templates: Mapping[str, Template], source: Source 
             meta=meta,
             source=report.source,
             sections=report.sections,
-            status="no_tables",
+            status="needs_ocr" if layout.image_pages else "no_tables",
             template_reason="no table of any template was found",
             findings=[
-                *report.findings[: len(layout.problems)],
+                *(f for f in report.findings if f.code in ("reader", "ocr_needed")),
                 Finding(code="no_tables", message="none of the report's tables was found"),
             ],
         )

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from datetime import date
 
+from gongkai.labels import simplified
 from gongkai.model import Meta
 from gongkai.recognise.rows import DocRow
 
@@ -37,7 +38,7 @@ _CN_DATE = re.compile(
 
 def read_meta(rows: list[DocRow]) -> Meta:
     prose = [
-        arabic_years(r.labels[0].text.strip())
+        arabic_years(simplified(r.labels[0].text.strip()))
         for r in rows
         if len(r.labels) == 1 and not r.is_data and r.labels[0].text.strip()
     ]
