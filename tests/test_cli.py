@@ -140,3 +140,14 @@ def test_plugins_lists_builtins(capsys: pytest.CaptureFixture[str]) -> None:
     assert "gongkai.txt" in out and "readers: txt" in out
     assert "templates: gov-2019, gov-2021" in out
     assert "writers: json, jsonl" in out
+
+
+def test_folder_in_to_a_data_set_file(tmp_path: Path) -> None:
+    out = tmp_path / "all.jsonl"
+    assert main(["convert", str(SEEDS[0].parent), "-o", str(out)]) == EXIT_OK
+    assert len(out.read_text("utf-8").splitlines()) == len(SEEDS)
+
+
+def test_folder_in_to_one_json_file_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["convert", str(SEEDS[0].parent), "-o", str(tmp_path / "x.json")]) == EXIT_USAGE
+    assert "need -o FOLDER/ or a data-set format" in capsys.readouterr().err

@@ -65,19 +65,16 @@ def read_report(inp: InputFile, args: argparse.Namespace, tally: Tally) -> Repor
 
 def run(args: argparse.Namespace) -> int:
     out = args.output
-    folder_in = any(Path(a).is_dir() for a in args.inputs)
-    to_dir = out != "-" and (Path(out).is_dir() or out.endswith(("/", os.sep)) or folder_in)
     try:
-        writer = writer_for(
-            None if to_dir or out == "-" else out, args.to or ("json" if to_dir or out == "-" else None)
-        )
+        writer, to_dir = _plan_output(args)
     except WriteError as exc:
         print(f"gongkai: {exc}", file=sys.stderr)
         return EXIT_USAGE
     inputs, problems = collect(args.inputs)
     if not to_dir and len(inputs) + len(problems) > 1 and not writer.many:
         print(
-            f"gongkai: {len(inputs) + len(problems)} inputs need -o FOLDER (the {writer.name} writer holds one report)",
+            f"gongkai: {len(inputs) + len(problems)} inputs need -o FOLDER/ or a data-set format "
+            f"(the {writer.name} writer holds one report)",
             file=sys.stderr,
         )
         return EXIT_USAGE
@@ -100,6 +97,25 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return tally.exit_code()
+
+
+def _plan_output(args: argparse.Namespace) -> tuple[Writer, bool]:
+    """The writer, and whether each input gets its own file in a folder.
+
+    `-o FOLDER/` (or an existing folder, or a folder in with a name without a
+    suffix) is a folder out; `-o name.ext` is one file, a data set when many
+    reports go into it; `-` is stdout.
+    """
+    out = args.output
+    if out == "-":
+        return writer_for(to=args.to or "json"), False
+    if Path(out).is_dir() or out.endswith(("/", os.sep)):
+        return writer_for(to=args.to or "json"), True
+    if args.to or Path(out).suffix:
+        return writer_for(out, args.to), False
+    if any(Path(a).is_dir() for a in args.inputs):
+        return writer_for(to="json"), True
+    return writer_for(out), False
 
 
 def _to_folder(inputs: list[InputFile], out: Path, writer: Writer, args: argparse.Namespace, tally: Tally) -> None:

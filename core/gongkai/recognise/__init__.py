@@ -32,8 +32,13 @@ def recognise(layout: Layout, templates: Mapping[str, Template], source: Source 
     report.findings.extend(Finding(code="reader", message=p) for p in layout.problems)
     if layout.image_pages:
         pages = ", ".join(map(str, layout.image_pages))
-        report.findings.append(Finding(code="ocr_needed", figures={"pages": layout.image_pages},
-                                       message=f"pages {pages} are images without a text layer: OCR is needed"))
+        report.findings.append(
+            Finding(
+                code="ocr_needed",
+                figures={"pages": layout.image_pages},
+                message=f"pages {pages} are images without a text layer: OCR is needed",
+            )
+        )
     template, reason = choose_template(templates, text, meta.year, lambda t: best_alignment(t, rows)[0])
     report.template_reason = reason
     if template is None:
