@@ -171,3 +171,4 @@ def test_blank_official_grid_gives_all_null() -> None:
     assert all(v is None for rows in report.values().values() for cols in rows.values() for v in cols.values())
     assert not report.derived_cells()
     assert report.checks["applications.balance"].not_checkable == 7
+    assert not [f for f in report.findings if f.code == "rows_not_found"]

@@ -85,18 +85,22 @@ def convert(
     name: str | None = None,
     reader: str | None = None,
     encoding: str | None = None,
+    options: Mapping[str, str] | None = None,
     registry: Registry | None = None,
     max_bytes: int = MAX_BYTES,
 ) -> Report:
-    """Read one document and recognise it. Raises a `GongkaiError` with a one-line cause."""
+    """Read one document and recognise it. Raises a `GongkaiError` with a one-line cause.
+
+    `options` go to the reader as they are (e.g. {"doc_convert": "1"} for the DOCX reader).
+    """
     registry = registry or get_registry()
     data, name = load_input(source, name, max_bytes)
     if not data:
         raise ReadError("empty file")
     chosen = pick_reader(data, name, registry, reader)
-    options = {"encoding": encoding} if encoding else {}
+    reader_options = {**(options or {}), **({"encoding": encoding} if encoding else {})}
     try:
-        result = chosen.read(Document(data=data, name=name, options=options))
+        result = chosen.read(Document(data=data, name=name, options=reader_options))
     except GongkaiError:
         raise
     except Exception as exc:  # a reader's bug or a library's surprise: still one line, never a traceback

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, BinaryIO
 
-import simplejson  # type: ignore[import-untyped]
+import simplejson
 
 from gongkai.errors import WriteError
 from gongkai.model import Report

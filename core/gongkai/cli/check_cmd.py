@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gongkai.api import convert, require_report
-from gongkai.cli.convert_cmd import Tally
-from gongkai.cli.inputs import collect, read_stdin
-from gongkai.errors import GongkaiError, NoReaderError
+from gongkai.cli.convert_cmd import Tally, add_reader_options, read_report
+from gongkai.cli.inputs import collect
 from gongkai.model import Finding, Report
 from gongkai.plugins import get_registry
 
@@ -22,6 +20,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("inputs", nargs="+", metavar="INPUT")
     p.add_argument("--from", dest="reader", help="reader to use instead of guessing from the content")
     p.add_argument("--encoding", help="text encoding of the inputs")
+    add_reader_options(p)
     p.set_defaults(run=run)
 
 
@@ -31,14 +30,8 @@ def run(args: argparse.Namespace) -> int:
     for problem in problems:
         tally.fail(*problem)
     for inp in inputs:
-        try:
-            source = read_stdin() if inp.path is None else inp.path
-            report = require_report(convert(source, name=inp.name, reader=args.reader, encoding=args.encoding))
-        except NoReaderError as exc:
-            tally.fail(inp.name, str(exc), no_reader=True)
-            continue
-        except GongkaiError as exc:
-            tally.fail(inp.name, str(exc))
+        report = read_report(inp, args, tally)
+        if report is None:
             continue
         tally.ok += 1
         sys.stdout.write(describe(report, inp.name) + "\n")

@@ -28,7 +28,24 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--to", help="writer to use (default: from the output's extension, else json)")
     p.add_argument("--from", dest="reader", help="reader to use instead of guessing from the content")
     p.add_argument("--encoding", help="text encoding of the inputs, instead of detecting it")
+    add_reader_options(p)
     p.set_defaults(run=run)
+
+
+def add_reader_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--option",
+        dest="options",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an option for the reader, e.g. doc_convert=1 (old .doc files through LibreOffice); repeatable",
+    )
+
+
+def reader_options(args: argparse.Namespace) -> dict[str, str]:
+    pairs = [o.split("=", 1) for o in args.options]
+    return {k.strip(): v.strip() for k, v in (p if len(p) == 2 else (p[0], "1") for p in pairs)}
 
 
 class Tally:
@@ -53,7 +70,9 @@ class Tally:
 def read_report(inp: InputFile, args: argparse.Namespace, tally: Tally) -> Report | None:
     try:
         source = read_stdin() if inp.path is None else inp.path
-        report = require_report(convert(source, name=inp.name, reader=args.reader, encoding=args.encoding))
+        report = require_report(
+            convert(source, name=inp.name, reader=args.reader, encoding=args.encoding, options=reader_options(args))
+        )
     except NoReaderError as exc:
         tally.fail(inp.name, str(exc), no_reader=True)
         return None

@@ -65,13 +65,18 @@ def recognise(layout: Layout, templates: Mapping[str, Template], source: Source 
 
 
 def best_alignment(template: Template, rows: list[DocRow]) -> tuple[float, dict[str, str], list[Match]]:
-    """Align rows against every combination of table layouts; the template's defaults win ties."""
+    """Align rows against every combination of table layouts.
+
+    The layouts that explain the most printed figures win; a row of blank
+    cells (a group heading row, say) is no evidence for a layout, unless the
+    whole document is blank (a form). Ties go to the template's defaults.
+    """
     choices = []
     for table in template.tables:
         ids = [lay.id for lay in table.layouts] or ["standard"]
         default = template.default_layouts.get(table.id, ids[0])
         choices.append([default] + [i for i in ids if i != default])
-    best: tuple[float, dict[str, str], list[Match]] | None = None
+    tried: list[tuple[float, float, dict[str, str], list[Match]]] = []
     cache: dict[tuple[PrintedRow, int], float] = {}
     for combo in product(*choices):
         layouts = {t.id: lay for t, lay in zip(template.tables, combo, strict=True)}
@@ -79,10 +84,13 @@ def best_alignment(template: Template, rows: list[DocRow]) -> tuple[float, dict[
             (t.id, p) for t in template.tables for p in t.printed_rows(layouts[t.id])
         ]
         score, matches = align(rows, printed, cache)
-        if best is None or score > best[0] + 1e-9:
-            best = (score, layouts, matches)
-    assert best is not None
-    return best
+        tried.append((sum(m.score for m in matches if m.row.filled()), score, layouts, matches))
+    most = max(t[0] for t in tried)
+    if most > 0:
+        chosen = next(t for t in tried if t[0] > most - 1e-9)
+    else:
+        chosen = next(t for t in tried if t[1] > max(t[1] for t in tried) - 1e-9)
+    return chosen[1], chosen[2], chosen[3]
 
 
 def fill(report: Report, template: Template, layouts: dict[str, str], matches: list[Match]) -> None:

@@ -44,8 +44,8 @@ def label_score(row: DocRow, printed: PrintedRow) -> float:
     texts = [p.text for p in row.labels[-MAX_LABEL_CELLS:]]
     if filled:
         candidates = {"".join(texts[i:j]) for i, j in combinations(range(len(texts) + 1), 2)}
-    else:  # no figures to vouch for the row: all of its text must read as the label, as in a blank form
-        candidates = {"".join(texts)}
+    else:  # no figures to vouch for the row: all its text from some cell on must read as the label (a blank form)
+        candidates = {"".join(texts[i:]) for i in range(len(texts))}
     if row.prefix:
         candidates.add(row.prefix + "".join(texts))
     best = max((best_similarity(printed.labels, c) for c in candidates), default=0.0)

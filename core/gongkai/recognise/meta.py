@@ -32,7 +32,7 @@ _LEAD = re.compile(r"^(?:关于)")
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "０": 0}
 _DATE = re.compile(r"^\s*(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?\s*$")
 _CN_DATE = re.compile(
-    r"^\s*([〇○零O０一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日\s*$"
+    r"^\s*([〇○零O０一二三四五六七八九]{4}|\d{4})\s*年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日\s*$"
 )
 
 
@@ -104,7 +104,7 @@ def parse_date(text: str) -> str | None:
         c = _CN_DATE.match(text)
         if not c:
             return None
-        y = int("".join(str(_CN_DIGITS[ch]) for ch in c.group(1)))
+        y = int(arabic_years(c.group(1) + "年")[:-1])
         mo, d = _cn_number(c.group(2)), _cn_number(c.group(3))
     try:
         return date(y, mo, d).isoformat()

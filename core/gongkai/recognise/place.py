@@ -20,7 +20,7 @@ from gongkai.template import ColumnDef, TableDef
 
 def place(match: Match, table: TableDef, report: Report) -> None:
     n = len(match.printed.cells)
-    chosen, note = _choose_slots(match.row.slots, n)
+    chosen, note = _choose_slots(match.row.slots, n, match.row.grid)
     first = match.row.slots[0].where if match.row.slots else None
     if chosen is None:
         figures = [s.parsed.raw.strip() for s in match.row.slots if not s.blank]
@@ -55,10 +55,12 @@ def place(match: Match, table: TableDef, report: Report) -> None:
             )
 
 
-def _choose_slots(slots: list[Slot], n: int) -> tuple[list[Slot | None] | None, str | None]:
+def _choose_slots(slots: list[Slot], n: int, grid: bool) -> tuple[list[Slot | None] | None, str | None]:
     filled = [s for s in slots if not s.blank]
     if len(filled) == n:
         return list(filled), None
+    if grid and len(slots) == n:  # a real table's cells, blank ones included, are where they were printed
+        return list(slots), None
     if len(filled) > n:
         return None, None
     trimmed = list(slots)

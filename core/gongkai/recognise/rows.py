@@ -38,6 +38,7 @@ class DocRow:
     labels: list[Piece] = field(default_factory=list)
     slots: list[Slot] = field(default_factory=list)
     prefix: str = ""
+    grid: bool = False  # a row of a real table: its cells are where the document put them
 
     @property
     def text(self) -> str:
@@ -71,6 +72,7 @@ def layout_rows(layout: Layout) -> list[DocRow]:
                     for c in grid_row
                 ]
                 rows.append(_split(len(rows), pieces))
+                rows[-1].grid = True
     rows = _gather_figures(rows)
     _attach_prefixes(rows)
     return rows
