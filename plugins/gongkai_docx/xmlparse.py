@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol, cast
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 
 class Node(Protocol):

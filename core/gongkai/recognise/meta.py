@@ -16,7 +16,8 @@ from gongkai.labels import simplified
 from gongkai.model import Meta
 from gongkai.recognise.rows import DocRow
 
-MAX_TITLE_SEARCH = 20  # lines from the top; a web page may put navigation and an index above the title
+MAX_TITLE_SEARCH = 60  # lines from the top; a web page may put navigation and an index above the title
+MAX_SIGNATURE_SEARCH = 30  # lines from the end; a web page may put its footer below the signature
 MAX_TITLE = 80
 _SUBJECT = re.compile(r"信息公开|政务公开")
 _PROSE = re.compile(r"^(?:根据|按照|本报告|依据|现将|特此)")
@@ -49,7 +50,7 @@ def read_meta(rows: list[DocRow]) -> Meta:
         years = _YEAR.findall(title)
         meta.year = int(years[0]) if years else None
     meta.signed_by, meta.published = _signature(prose)
-    meta.published = meta.published or _web_date(prose)
+    meta.published = meta.published or _web_date([simplified(r.text) for r in rows[:MAX_TITLE_SEARCH]])
     if not meta.agency:
         meta.agency = meta.signed_by
     if meta.year is None:
@@ -121,7 +122,7 @@ def _cn_number(text: str) -> int:
 
 def _signature(prose: list[str]) -> tuple[str | None, str | None]:
     """The date closing the report and the name just above it."""
-    tail = prose[-6:]
+    tail = prose[-MAX_SIGNATURE_SEARCH:]
     for i in range(len(tail) - 1, -1, -1):
         published = parse_date(tail[i])
         if published:
@@ -131,9 +132,9 @@ def _signature(prose: list[str]) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _web_date(prose: list[str]) -> str | None:
-    """ "发布日期：2022-01-26" in the page head of a report published on a website."""
-    for line in prose[:MAX_TITLE_SEARCH]:
+def _web_date(lines: list[str]) -> str | None:
+    """ "发布日期：2022-01-26" in the page head of a report published on a website (a line or a table row)."""
+    for line in lines:
         m = _WEB_DATE.search(line)
         if m:
             return parse_date(m.group(1))

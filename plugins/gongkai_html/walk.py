@@ -1,0 +1,382 @@
+"""An lxml tree of an HTML page to Layout blocks, in document order.
+
+- Block elements (p, div, h1-h6, li, ...) and `<br>` end a line: each line is
+  a `Line` of one cell, its inline children's text run together.
+- A list whose items are links only (a menu) is one `Line`, a cell per item:
+  a site's menus would otherwise push the report's title dozens of lines down.
+- A block whose children are laid out as cells (`<div class="tr"><div>规章</div>
+  <div>0</div>...`, spans with a class) and read as a label followed by
+  figures becomes one `Line` with a cell per child.
+- A data table becomes a `Grid`, spans honoured. A layout table (one that
+  holds another table, or prose, or is a 1×1 frame) is not data: its rows
+  are walked, each run of one-line cells of a row a `Line` of those cells,
+  every other cell walked as blocks (a table inside is judged in turn).
+- Dropped: script, style, template and the like, comments (the text after
+  them stays), hidden elements (display:none, visibility:hidden, Word's
+  mso-hide:all, the hidden attribute). Word's `<o:p>` is an inline element
+  like any other: its text (usually a non-breaking space) stays.
+
+Whitespace: runs of ASCII whitespace from the source collapse to one space,
+or to nothing where a line break of the source falls between two Chinese
+characters (CSS does the same); a non-breaking space stays a space, every
+one of them, so figures set apart with `&nbsp;` stay apart.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from gongkai.layout import Block, Line, Piece
+from gongkai.model import Where
+from gongkai_html.grid import SourceCell, build_grid, span
+
+Element = Any  # lxml.etree._Element; lxml ships no type hints
+
+
+def _names(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+BLOCK_TAGS = _names(
+    "address article aside blockquote body caption center dd details dialog dir div dl dt fieldset "
+    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html legend li main menu nav ol p "
+    "section summary table tbody td tfoot th thead tr ul"
+)
+SKIP_TAGS = _names(
+    "script style noscript template head title iframe frame object embed applet svg math canvas "
+    "select textarea button audio video map xml"
+)
+# A row of cells that is not a table: one-line cells of at most this many characters, this many
+# cells, of which this many labels before the figures (a row label under two group labels).
+MAX_CELL_CHARS, MAX_ROW_CELLS, MAX_ROW_LABELS = 80, 40, 3
+# A table cell with this much text, or this many lines holding a paragraph's worth of it, is prose.
+PROSE_CHARS, PROSE_LINES, PROSE_LINES_CHARS = 300, 3, 100
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.I)
+_CELL_STYLE = re.compile(r"display\s*:|width\s*:|float\s*:", re.I)
+_ASCII_SPACE = re.compile(r"[ \t\n\r\f]+")
+_FIGURE = re.compile(r"[+\-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万元|元|件|项|个|条|次|人次)?")
+_PLACEHOLDERS = frozenset({"无", "-", "--", "—", "——", "/", "－", "空", "暂无", "*", "×"})
+
+
+def tag_of(el: Element) -> str | None:
+    """The lower-case tag name, or None for a comment or processing instruction."""
+    tag = el.tag
+    return tag.lower() if isinstance(tag, str) else None
+
+
+def hidden(el: Element) -> bool:
+    if el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    if not style:
+        return False
+    low = style.lower()  # Word writes long style attributes on every element: look for the words first
+    return ("none" in low or "hidden" in low or "mso-hide" in low) and _HIDDEN_STYLE.search(low) is not None
+
+
+def is_wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def collapse(raw: str) -> str:
+    """Source whitespace collapsed (dropped across a line break between wide characters); nbsp as space."""
+
+    def one(m: re.Match[str]) -> str:
+        s, e = m.start(), m.end()
+        if "\n" in m.group() and s > 0 and e < len(raw) and is_wide(raw[s - 1]) and is_wide(raw[e]):
+            return ""
+        return " "
+
+    return _ASCII_SPACE.sub(one, raw).replace("\u00a0", " ").strip()
+
+
+def join_lines(lines: list[str]) -> str:
+    """The lines of one table cell as one text: Chinese joins without a space ("本年新" + "制作数量")."""
+    out = ""
+    for line in lines:
+        if out and line:
+            out += "" if is_wide(out[-1]) or is_wide(line[0]) else " "
+        out += line
+    return out
+
+
+def figure_like(text: str) -> bool:
+    """A cell holding a figure, a placeholder (无, -) or nothing."""
+    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return not t or t in _PLACEHOLDERS or _FIGURE.fullmatch(t) is not None
+
+
+class Walker:
+    """Walks elements in document order, appending blocks; `text_only` walks just collect lines."""
+
+    def __init__(self, text_only: bool = False) -> None:
+        self.blocks: list[Block] = []
+        self.lines: list[str] = []
+        self.grids = 0
+        self.text_only = text_only
+        self._buf: list[str] = []
+        self._line: int | None = None
+        self._cache: dict[Element, list[str]] = {}
+
+    # -- lines ------------------------------------------------------------
+
+    def add_text(self, text: str | None, line: int | None) -> None:
+        if text:
+            if self._line is None and text.strip():
+                self._line = line
+            self._buf.append(text)
+
+    def flush(self, blank: bool = False) -> None:
+        """End the current line; an explicitly empty paragraph is a blank Line (once)."""
+        text = collapse("".join(self._buf)) if self._buf else ""
+        if text.strip():
+            self.lines.append(text)
+            if not self.text_only:
+                self.blocks.append(Line([Piece(text, Where(line=self._line))]))
+        elif blank and not self.text_only and self.blocks and not _is_blank(self.blocks[-1]):
+            self.blocks.append(Line([]))
+        self._buf = []
+        self._line = None
+
+    # -- elements ---------------------------------------------------------
+
+    def walk(self, el: Element) -> None:
+        """Walk one element (its tail is the caller's)."""
+        tag = tag_of(el)
+        if tag is None or tag in SKIP_TAGS or hidden(el):
+            return
+        if tag in ("br", "hr"):
+            self.flush()
+            return
+        if tag == "table":
+            self.flush()
+            self.table(el)
+            return
+        if tag == "pre":
+            self.flush()
+            self.pre(el)
+            return
+        if tag in BLOCK_TAGS:
+            self.flush()
+            row = None if self.text_only else self.link_list(el) if tag in ("ul", "ol") else self.cell_row(el)
+            if row is not None:
+                self.blocks.append(row)
+                self.lines.append(row.text)
+                return
+            self.children(el)
+            self.flush(blank=tag == "p")
+            return
+        self.children(el)
+
+    def children(self, el: Element) -> None:
+        self.add_text(el.text, el.sourceline)
+        for child in el:
+            self.walk(child)
+            self.add_text(child.tail, child.sourceline)
+
+    def pre(self, el: Element) -> None:
+        """Preformatted text: each source line a Line, cells split at tabs."""
+        parts: list[str] = []
+        _pre_text(el, parts)
+        first = el.sourceline or 0
+        for n, raw in enumerate("".join(parts).replace("\r\n", "\n").split("\n")):
+            cells = [c.replace("\u00a0", " ").strip() for c in raw.split("\t")]
+            if not any(cells):
+                continue
+            self.lines.append(" ".join(cells))
+            if not self.text_only:
+                line = first + n if el.sourceline else None
+                where = [Where(line=line, col=j) if len(cells) > 1 else Where(line=line) for j in range(len(cells))]
+                self.blocks.append(Line([Piece(c, w) for c, w in zip(cells, where, strict=True)]))
+
+    # -- rows of cells that are not a table --------------------------------
+
+    def cell_row(self, el: Element) -> Line | None:
+        """A block whose children are cells reading "label…, figure…" (or figures only): one Line."""
+        if collapse(el.text or ""):
+            return None
+        kids = []
+        for child in el:
+            if collapse(child.tail or ""):
+                return None
+            tag = tag_of(child)
+            if tag is None or tag in SKIP_TAGS or hidden(child):
+                continue
+            if tag in ("table", "pre", "br", "hr") or not (tag in BLOCK_TAGS or _styled_as_cell(child)):
+                return None
+            kids.append(child)
+        if not 2 <= len(kids) <= MAX_ROW_CELLS:
+            return None
+        last = collapse("".join(kids[-1].itertext()))  # cheap first test: a container of prose ends in prose
+        if len(last) > MAX_CELL_CHARS or not figure_like(last):
+            return None
+        texts = []
+        for kid in kids:
+            lines = self.text_lines(kid)
+            if len(lines) > 1 or (lines and len(lines[0]) > MAX_CELL_CHARS):
+                return None
+            texts.append(lines[0] if lines else "")
+        figures = [figure_like(t) for t in texts]
+        first = next((i for i, f in enumerate(figures) if f), None)
+        if first is None or first > MAX_ROW_LABELS or not all(figures[first:]) or not any(texts[first:]):
+            return None
+        return Line(
+            [Piece(t, Where(line=k.sourceline, col=j)) for j, (t, k) in enumerate(zip(texts, kids, strict=True))]
+        )
+
+    def link_list(self, el: Element) -> Line | None:
+        """A list of links (a menu): one Line with a cell per item, so that it is one line, not dozens."""
+        items = [c for c in el if tag_of(c) is not None and not hidden(c)]
+        if len(items) < 2 or any(tag_of(c) != "li" for c in items):
+            return None
+        pieces = []
+        for j, li in enumerate(items):
+            if any(True for _ in li.iterdescendants("ul", "ol", "table")):
+                return None
+            text = collapse("".join(li.itertext()))
+            linked = collapse("".join(t for a in li.iterdescendants("a") for t in a.itertext()))
+            if not text or text != linked or len(text) > MAX_CELL_CHARS:
+                return None
+            pieces.append(Piece(text, Where(line=li.sourceline, col=j)))
+        return Line(pieces)
+
+    def text_lines(self, el: Element) -> list[str]:
+        """The lines of text an element shows (for table cells and cell rows)."""
+        if el in self._cache:  # keyed by the element itself: that keeps lxml's proxy, and its identity, alive
+            return self._cache[el]
+        if len(el) == 0:  # text only, the common table cell
+            text = collapse(el.text or "")
+            lines = [text] if text else []
+        else:
+            sub = Walker(text_only=True)
+            sub.children(el)
+            sub.flush()
+            lines = sub.lines
+        self._cache[el] = lines
+        return lines
+
+    # -- tables -----------------------------------------------------------
+
+    def table(self, el: Element) -> None:
+        rows = table_rows(el)
+        caption = next((c for c in el if tag_of(c) == "caption" and not hidden(c)), None)
+        if caption is not None:
+            self.walk(caption)
+        if self.text_only:
+            for tr in rows:
+                for td in row_cells(tr):
+                    self.children(td)
+                    self.flush()
+            return
+        if self.is_data(el, rows):
+            sources = [
+                [
+                    SourceCell(
+                        join_lines(self.text_lines(td)),
+                        span(td.get("rowspan"), row=True),
+                        span(td.get("colspan"), row=False),
+                    )
+                    for td in row_cells(tr)
+                ]
+                for tr in rows
+            ]
+            if any(sources):
+                self.blocks.append(build_grid(sources, self.grids))
+                self.lines.extend(c.text for row in sources for c in row)
+                self.grids += 1
+            return
+        for tr in rows:
+            self.layout_row(tr)
+
+    def is_data(self, table: Element, rows: list[Element]) -> bool:
+        """A table of figures, not a frame around the page: no table inside, no prose cell, not 1×1."""
+        if any(True for _ in table.iterdescendants("table")):
+            return False
+        cells = [td for tr in rows for td in row_cells(tr)]
+        if len(cells) == 1 and len(self.text_lines(cells[0])) > 1:
+            return False
+        for td in cells:
+            lines = self.text_lines(td)
+            chars = sum(len(line) for line in lines)
+            if chars > PROSE_CHARS or (len(lines) >= PROSE_LINES and chars >= PROSE_LINES_CHARS):
+                return False
+        return True
+
+    def layout_row(self, tr: Element) -> None:
+        """A row of a layout table: runs of one-line cells as a Line of cells, other cells as blocks."""
+        pending: list[Piece] = []
+
+        def put() -> None:
+            if any(p.text.strip() for p in pending):
+                cells = pending if len(pending) > 1 else [Piece(pending[0].text, Where(line=pending[0].where.line))]
+                self.blocks.append(Line(list(cells)))
+                self.lines.append(" ".join(p.text for p in cells))
+            pending.clear()
+
+        for td in row_cells(tr):
+            lines = self.text_lines(td) if _small(td) else None
+            if lines is not None and len(lines) <= 1:
+                pending.append(Piece(lines[0] if lines else "", Where(line=td.sourceline, col=len(pending))))
+                continue
+            put()
+            self.flush()
+            self.children(td)
+            self.flush()
+        put()
+
+
+def table_rows(table: Element) -> list[Element]:
+    """The table's own rows (not those of a table inside it) as a browser shows them: thead, body, tfoot."""
+    head: list[Element] = []
+    body: list[Element] = []
+    foot: list[Element] = []
+    for tr in table.iterdescendants("tr"):
+        section = None
+        parent = tr.getparent()
+        while parent is not None and parent is not table:
+            tag = tag_of(parent)
+            if tag == "table":
+                break
+            if tag in ("thead", "tbody", "tfoot") and section is None:
+                section = tag
+            parent = parent.getparent()
+        if parent is not table or hidden(tr):
+            continue
+        (head if section == "thead" else foot if section == "tfoot" else body).append(tr)
+    return head + body + foot
+
+
+def _small(td: Element) -> bool:
+    """A cell that may be one short line: no table inside, little text (the whole page's frame is not)."""
+    return not any(True for _ in td.iterdescendants("table")) and sum(map(len, td.itertext())) <= 2 * MAX_CELL_CHARS
+
+
+def row_cells(tr: Element) -> list[Element]:
+    return [c for c in tr if tag_of(c) in ("td", "th") and not hidden(c)]
+
+
+def _styled_as_cell(el: Element) -> bool:
+    """An inline element a stylesheet lays out as a cell: it has a class, or a display/width/float style."""
+    return bool(el.get("class")) or bool(_CELL_STYLE.search(el.get("style") or ""))
+
+
+def _is_blank(block: Block) -> bool:
+    return isinstance(block, Line) and not block.cells
+
+
+def _pre_text(el: Element, parts: list[str]) -> None:
+    parts.append(el.text or "")
+    for child in el:
+        tag = tag_of(child)
+        if tag == "br":
+            parts.append("\n")
+        elif tag is not None and tag not in SKIP_TAGS and not hidden(child):
+            _pre_text(child, parts)
+        parts.append(child.tail or "")
+
+
+def has_text(blocks: list[Block]) -> bool:
+    return any(c.text.strip() for block in blocks for c in block.cells)
