@@ -142,7 +142,7 @@ def require_report(report: Report) -> Report:
     """Raise NotAReportError when none of the tables was found."""
     if report.status == "needs_ocr":
         pages = next((f.figures.get("pages") for f in report.findings if f.code == "ocr_needed"), None) or []
-        raise NotAReportError(f"no text layer (a scan?) on pages {', '.join(map(str, pages))}: OCR is needed")
+        raise NotAReportError(f"no usable text layer (a scan?) on pages {', '.join(map(str, pages))}: OCR is needed")
     if report.status == "no_tables" and report.template_reason == NO_TEMPLATE:
         raise NotAReportError(f"{NO_TEMPLATE} (is gongkai.templates blocked in {BLOCK_ENV}?)")
     if report.status == "no_tables":

@@ -94,4 +94,4 @@ class Layout:
     encoding: str | None = None
     pages: int | None = None
     problems: list[str] = field(default_factory=list)
-    image_pages: list[int] = field(default_factory=list)  # 1-based pages with no text layer: OCR needed
+    image_pages: list[int] = field(default_factory=list)  # 1-based pages with no usable text layer: OCR needed

@@ -36,7 +36,7 @@ def recognise(layout: Layout, templates: Mapping[str, Template], source: Source 
             Finding(
                 code="ocr_needed",
                 figures={"pages": layout.image_pages},
-                message=f"pages {pages} are images without a text layer: OCR is needed",
+                message=f"pages {pages} have no usable text layer (images, or glyphs without text): OCR is needed",
             )
         )
     template, reason = choose_template(templates, text, meta.year, lambda t: best_alignment(t, rows)[0])

@@ -1,0 +1,138 @@
+"""Characters into text: lines by vertical position, words by gaps, cells by wide gaps; garbled glyphs."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from gongkai_pdf.extract import Char
+
+# A gap wider than this many character heights between two characters of a line is a space.
+SPACE_GAP = 0.25
+# A gap wider than this many character heights splits a line into cells (a table row without rules).
+CELL_GAP = 1.5
+# Two characters share a line when their vertical overlap is at least this share of the smaller height.
+SAME_LINE = 0.5
+# A page whose share of unmapped glyphs reaches this has a garbled text layer.
+GARBLED_SHARE = 0.3
+# A figure as a table cell prints it: "12", "-3", "1,280", "96171.6", "5%", or a dash, slash or 无 for none.
+FIGURE = re.compile(r"[+\-−]?\d[\d,]*(?:\.\d+)?%?|[-—–/／]{1,2}|无")
+
+
+@dataclass
+class TextLine:
+    """One line of text: its characters left to right, and its vertical band."""
+
+    chars: list[Char]
+    top: float
+    bottom: float
+
+    @property
+    def x0(self) -> float:
+        return self.chars[0].x0
+
+    @property
+    def x1(self) -> float:
+        return max(c.x1 for c in self.chars)
+
+    @property
+    def size(self) -> float:
+        return statistics.median(c.size or (c.bottom - c.top) for c in self.chars)
+
+    def text(self) -> str:
+        return words(self.chars)
+
+    def cells(self) -> list[str]:
+        """The line split at wide gaps: the cells of a table row printed without rules."""
+        out: list[list[Char]] = [[self.chars[0]]]
+        limit = CELL_GAP * self.size
+        for prev, char in zip(self.chars, self.chars[1:], strict=False):
+            if char.x0 - prev.x1 > limit:
+                out.append([char])
+            else:
+                out[-1].append(char)
+        return [words(cs) for cs in out]
+
+
+def bad_glyph(text: str) -> bool:
+    """An unmapped glyph: pdfminer's "(cid:N)", the replacement character, or a private-use code point."""
+    if text.startswith("(cid:"):
+        return True
+    return any(ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff" for ch in text)
+
+
+def garbled(chars: list[Char]) -> tuple[bool, list[Char]]:
+    """Whether unmapped glyphs dominate the page, and the characters that are not such glyphs."""
+    good = [c for c in chars if not bad_glyph(c.text)]
+    visible = sum(1 for c in chars if c.text.strip())
+    bad = len(chars) - len(good)
+    return (visible > 0 and bad / visible >= GARBLED_SHARE), good
+
+
+def clean_chars(chars: Iterable[Char]) -> list[Char]:
+    """Visible characters only, without the copies that fake bold type by printing a glyph twice."""
+    out: list[Char] = []
+    seen: dict[tuple[str, int, int], Char] = {}
+    for c in chars:
+        if not c.text.strip() or (c.x1 <= c.x0 and c.bottom <= c.top):
+            continue
+        key = (c.text, round(c.x0), round(c.top))
+        twin = seen.get(key)
+        if twin is not None and abs(twin.x0 - c.x0) < 0.5 * (c.x1 - c.x0 or 1) and abs(twin.top - c.top) < 1:
+            continue
+        seen[key] = c
+        out.append(c)
+    return out
+
+
+def group_lines(chars: Iterable[Char]) -> list[TextLine]:
+    """Characters into lines, top to bottom; each line's characters left to right."""
+    ordered = sorted(chars, key=lambda c: (c.top, c.x0))
+    lines: list[TextLine] = []
+    open_lines: list[TextLine] = []  # lines a later character may still join
+    for char in ordered:
+        height = char.bottom - char.top
+        best: TextLine | None = None
+        best_overlap = 0.0
+        for line in open_lines:
+            overlap = min(line.bottom, char.bottom) - max(line.top, char.top)
+            need = SAME_LINE * min(height, line.bottom - line.top)
+            if overlap >= need and overlap > best_overlap:
+                best, best_overlap = line, overlap
+        if best is None:
+            best = TextLine([char], char.top, char.bottom)
+            lines.append(best)
+            open_lines.append(best)
+        else:
+            best.chars.append(char)
+        open_lines = [ln for ln in open_lines if ln.bottom > char.top - 0.5]
+    for line in lines:
+        line.chars.sort(key=lambda c: c.x0)
+    lines.sort(key=lambda ln: (ln.top, ln.x0))
+    return lines
+
+
+def words(chars: list[Char]) -> str:
+    """The text of characters on one line, a space where the gap is wide."""
+    parts: list[str] = []
+    prev: Char | None = None
+    for char in chars:
+        if prev is not None and char.x0 - prev.x1 > SPACE_GAP * max(prev.size, char.size, 1.0):
+            parts.append(" ")
+        parts.append(char.text)
+        prev = char
+    return "".join(parts)
+
+
+def join_lines(lines: list[str]) -> str:
+    """The lines of one table cell as one text: Chinese joins without a space ("（四）无" + "法提供")."""
+    out = ""
+    for text in (t.strip() for t in lines):
+        if not text:
+            continue
+        if out and out[-1].isascii() and out[-1].isalpha() and text[0].isascii() and text[0].isalpha():
+            out += " "
+        out += text
+    return out

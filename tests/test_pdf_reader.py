@@ -1,0 +1,448 @@
+"""The PDF reader on real PDFs (tests/data/pdf, made by make_pdfs.py there) and on extracted page data.
+
+Real PDFs: the national gov-2021 Word form filled in and a gov-2019 report
+(ruled tables, merged cells, tables running over page breaks with repeated
+headers), the same figures printed without rules, a scan, encrypted files, a
+text layer without ToUnicode maps, and broken files. Extracted page data
+(the plain dataclasses the layout building works from): page numbers glued
+to a line, garbled glyphs, a table continued with fewer visible columns, a
+row cut by a page break.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+import gongkai
+import gongkai_pdf
+from conftest import ROOT
+from gongkai.errors import ReadError
+from gongkai.hookspecs import Document, Reader
+from gongkai.layout import Grid, Layout, Line
+from gongkai_pdf import PdfReader
+from gongkai_pdf.build import build_layout
+from gongkai_pdf.extract import Char, PageData, Segment
+
+DATA = Path(__file__).parent / "data" / "pdf"
+READER = PdfReader()
+A4 = (595.0, 842.0)
+
+
+def read(name: str) -> Layout:
+    return READER.read(Document(data=(DATA / name).read_bytes(), name=name))
+
+
+def expected(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((DATA / f"{name}.expected.json").read_text("utf-8"), parse_float=Decimal)
+    return data
+
+
+def lines(layout: Layout) -> list[str]:
+    return [b.text for b in layout.blocks if isinstance(b, Line)]
+
+
+def grids(layout: Layout) -> list[Grid]:
+    return [b for b in layout.blocks if isinstance(b, Grid)]
+
+
+def grid_with(layout: Layout, text: str) -> Grid:
+    return next(g for g in grids(layout) if any(c.text == text for c in g.cells))
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "gongkai", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=dict(os.environ),
+        timeout=120,
+        check=False,
+    )
+
+
+# --- the plugin ----------------------------------------------------------------------------------
+
+
+def test_plugin_registers_the_reader() -> None:
+    registered: list[Reader] = []
+    gongkai_pdf.gongkai_readers(register=registered.append)
+    assert [r.name for r in registered] == ["pdf"]
+    assert isinstance(registered[0], Reader)
+    assert registered[0].extensions == (".pdf",)
+
+
+def test_sniff() -> None:
+    assert READER.sniff(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", None) == 0.95
+    assert READER.sniff(b"\r\n" * 100 + b"%PDF-1.4", "x.bin") == 0.95  # junk before the header, within 1 KiB
+    assert READER.sniff(b" " * 1024 + b"%PDF-1.4", "x.pdf") == 0.0
+    assert READER.sniff(b"\x89PNG\r\n\x1a\n", "x.pdf") == 0.0
+
+
+# --- ruled reports: the grid path ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "template"), [("gov2021_ruled", "gov-2021"), ("gov2019_ruled", "gov-2019")])
+def test_ruled_report_reads_cell_for_cell(name: str, template: str) -> None:
+    report = gongkai.convert(DATA / f"{name}.pdf")
+    assert (report.template, report.status) == (template, "ok")
+    assert report.values() == expected(name)["tables"]
+    assert not [f for f in report.findings if f.severity == "error"]
+    assert report.source.format == "pdf" and report.source.pages == (4 if template == "gov-2021" else 3)
+    assert report.meta.year == (2021 if template == "gov-2021" else 2020)
+
+
+def test_ruled_tables_are_grids_with_merged_cells() -> None:
+    layout = read("gov2021_ruled.pdf")
+    assert (layout.format, layout.pages) == ("pdf", 4)
+    two, three, four = grids(layout)
+    assert (two.n_rows, two.n_cols, three.n_rows, three.n_cols, four.n_rows, four.n_cols) == (14, 4, 28, 10, 4, 15)
+    spans = {c.text: (c.row, c.col, c.rowspan, c.colspan) for c in three.cells if c.text}
+    assert spans["申请人情况"] == (0, 3, 1, 7)
+    assert spans["三、本年度办理结果"] == (5, 0, 22, 1)
+    assert spans["（四）无法提供"] == (15, 1, 3, 1)  # "（四）无" / "法提供" in the cell: one label
+    assert spans["（七）总计"] == (26, 1, 1, 2)
+    fee = next(c for c in two.cells if c.text == "96171.6")
+    assert (fee.colspan, fee.where.table, fee.where.row, fee.where.col) == (3, 0, 13, 1)
+    for grid in (two, three, four):
+        assert all(c.where.page and c.where.table == grid.index for c in grid.cells)
+    assert [g.index for g in (two, three, four)] == [0, 1, 2]
+
+
+def test_table_three_over_a_page_break_is_one_grid_without_its_repeated_header() -> None:
+    layout = read("gov2021_ruled.pdf")
+    three = grid_with(layout, "申请人情况")
+    assert {c.where.page for c in three.cells} == {2, 3}
+    assert three.n_rows == 28  # as the form prints it: the header once, 25 rows of figures
+    assert sum(c.text == "申请人情况" for c in three.cells) == 1
+    assert sum(c.text == "三、本年度办理结果" for c in three.cells) == 1  # the group cell cut by the page is whole
+    assert any("repeated header rows dropped" in p for p in layout.problems)
+    carried = next(c for c in three.cells if c.text == "四、结转下年度继续办理")
+    assert (carried.row, carried.where.page) == (27, 3)
+
+
+def test_table_two_continued_with_fewer_visible_columns_is_stitched() -> None:
+    """Page 2 shows table 二's last sub-tables, whose merged cells hide one column boundary."""
+    layout = read("gov2019_ruled.pdf")
+    two = grid_with(layout, "第二十条第（一）项")
+    assert {c.where.page for c in two.cells} == {1, 2}
+    assert (two.n_rows, two.n_cols) == (18, 4)
+    amount = next(c for c in two.cells if c.text == "356.82")
+    assert (amount.row, amount.col, amount.colspan, amount.where.page) == (17, 2, 2, 2)
+
+
+def test_boxed_paragraph_is_text_not_a_table() -> None:
+    layout = read("gov2019_ruled.pdf")
+    assert any(t.startswith("说明：本报告中所列数据的统计期限") for t in lines(layout))
+    assert not any("说明" in c.text for g in grids(layout) for c in g.cells)
+
+
+def test_lines_say_where_they_are() -> None:
+    layout = read("gov2021_ruled.pdf")
+    found = [b for b in layout.blocks if isinstance(b, Line)]
+    assert all(p.where.page and p.where.line for b in found for p in b.cells)
+    title = found[0]
+    assert title.text == "成武县工业和信息化局2021年政府信息公开工作年度报告"  # two printed lines, one paragraph
+    assert (title.where.page, title.where.line) == (1, 1)
+    date = next(b for b in found if b.text == "2022年1月26日")
+    assert date.where.page == 4
+
+
+# --- page furniture ------------------------------------------------------------------------------
+
+
+def test_page_numbers_and_running_headers_do_not_leak() -> None:
+    numbered = {
+        "gov2021_ruled.pdf": re.compile(r"-\s*\d+\s*-"),  # "- 1 -"
+        "gov2019_ruled.pdf": re.compile(r"第\s*\d+\s*页"),  # "第 1 页"
+        "gov2021_unruled.pdf": re.compile(r"\d+"),  # a bare "1" under the text
+    }
+    for name, pattern in numbered.items():
+        layout = read(name)
+        texts = lines(layout) + [c.text for g in grids(layout) for c in g.cells]
+        assert not [t for t in texts if pattern.fullmatch(t.strip())], name
+    assert "沂源县工业和信息化局政府信息公开" not in lines(read("gov2019_ruled.pdf"))  # the running header
+
+
+def test_page_number_glued_to_the_last_line_is_cut_off() -> None:
+    page = PageData(1, *A4, chars=[*text_at("规章 0 0 0 0 0 0 0- 4 -", 72, 700), *text_at("一、总体情况", 72, 90)])
+    layout = build_layout([page], 1)
+    assert lines(layout) == ["一、总体情况", "规章 0 0 0 0 0 0 0"]
+
+
+@pytest.mark.parametrize("footer", ["- 4 -", "— 4 —", "第 4 页", "第4页 共12页", "4/12", "4"])
+def test_page_number_footers(footer: str) -> None:
+    page = PageData(4, *A4, chars=[*text_at("本年度主动公开信息。", 72, 90), *text_at(footer, 290, 800)])
+    assert lines(build_layout([page], 1)) == ["本年度主动公开信息。"]
+
+
+def test_figures_in_a_row_are_not_a_page_number() -> None:
+    chars = [*text_at("本年度主动公开信息。", 72, 90), *text_at("行政许可          12", 72, 300)]
+    layout = build_layout([PageData(1, *A4, chars=chars)], 1)
+    assert lines(layout) == ["本年度主动公开信息。", "行政许可 12"]
+    row = layout.blocks[1]
+    assert isinstance(row, Line) and [p.text for p in row.cells] == ["行政许可", "12"]  # cells at the wide gap
+    assert (row.cells[1].where.page, row.cells[1].where.line, row.cells[1].where.col) == (1, 2, 1)
+
+
+# --- unruled tables: the token path ---------------------------------------------------------------
+
+
+def test_unruled_report_reads_through_lines() -> None:
+    layout = read("gov2021_unruled.pdf")
+    assert not grids(layout)
+    rows = [[p.text for p in b.cells] for b in layout.blocks if isinstance(b, Line)]
+    assert ["规章", "2", "1", "37"] in rows  # split into cells at the wide gaps
+    assert ["行政事业性收费", "96171.6"] in rows
+    report = gongkai.convert(DATA / "gov2021_unruled.pdf")
+    assert (report.template, report.status) == ("gov-2021", "ok")
+    assert report.values() == expected("gov2021_unruled")["tables"]
+
+
+# --- pages turned sideways -------------------------------------------------------------------------
+
+
+def test_sideways_page_is_read_upright() -> None:
+    layout = read("sideways.pdf")
+    assert lines(layout)[0] == "某县某局2021年政府信息公开工作年度报告"
+    (grid,) = grids(layout)
+    assert [[c.text for c in row] for row in grid.rows()] == [["信息内容", "本年制发件数"], ["规章", "3"]]
+
+
+@pytest.mark.parametrize("down", [True, False])
+def test_text_running_down_or_up_the_page_is_turned(down: bool) -> None:
+    title = "一、总体情况"
+    tops = [100.0 + 10 * i for i in range(len(title))]
+    chars = [Char(ch, 500, 510, top, top + 10, 10) for ch, top in zip(title, tops if down else tops[::-1], strict=True)]
+    assert lines(build_layout([PageData(1, *A4, chars=chars)], 1)) == [title]
+
+
+# --- pages without usable text --------------------------------------------------------------------
+
+
+def test_scan_needs_ocr(tmp_path: Path) -> None:
+    layout = read("scan.pdf")
+    assert (layout.image_pages, layout.blocks) == ([1], [])
+    report = gongkai.convert(DATA / "scan.pdf")
+    assert report.status == "needs_ocr"
+    out = tmp_path / "scan.json"
+    done = cli("convert", str(DATA / "scan.pdf"), "-o", str(out))
+    assert done.returncode == 1
+    assert "OCR is needed" in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists()
+
+
+def test_garbled_text_layer_is_reported_and_left_out() -> None:
+    """A PDF whose fonts lost their ToUnicode maps: pdfminer gives "(cid:N)" for every glyph."""
+    layout = read("garbled.pdf")
+    assert layout.problems == ["page 1: the text layer is garbled (unmapped glyphs); OCR is needed"]
+    assert layout.blocks == [] and layout.image_pages == [1]
+    report = gongkai.convert(DATA / "garbled.pdf")
+    assert report.status == "needs_ocr"
+    assert any(f.code == "reader" and "garbled" in f.message for f in report.findings)
+
+
+def test_garbled_page_among_good_ones() -> None:
+    good = PageData(1, *A4, chars=text_at("一、总体情况", 72, 90))
+    bad = PageData(2, *A4, chars=[Char(f"(cid:{n})", 72 + 10 * n, 82 + 10 * n, 100, 110, 10) for n in range(30)])
+    mixed = PageData(
+        3, *A4, chars=[*text_at("二、主动公开政府信息情况", 72, 90), Char("\ue012", 300, 310, 90, 100, 10)]
+    )
+    layout = build_layout([good, bad, mixed], 3)
+    assert lines(layout) == ["一、总体情况", "二、主动公开政府信息情况"]
+    assert layout.problems == [
+        "page 2: the text layer is garbled (unmapped glyphs); OCR is needed",
+        "page 3: 1 characters of the text layer are unmapped glyphs, left out",
+    ]
+    assert layout.image_pages == [2]
+
+
+def test_page_without_text_but_with_a_picture_needs_ocr() -> None:
+    blank = PageData(1, *A4)
+    picture = PageData(2, *A4, images=1, image_cover=0.95)
+    stamped = PageData(3, *A4, chars=text_at("- 3 -", 290, 800), images=1, image_cover=0.95)
+    assert build_layout([blank, picture, stamped], 3).image_pages == [2, 3]
+
+
+# --- encryption -----------------------------------------------------------------------------------
+
+
+def test_encrypted_with_an_empty_password_opens() -> None:
+    report = gongkai.convert(DATA / "encrypted_empty.pdf")
+    assert report.template == "gov-2021"
+    assert report.values() == expected("gov2021_ruled")["tables"]
+
+
+def test_encrypted_with_a_password_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ReadError, match=r"^encrypted PDF: it needs a password$"):
+        gongkai.convert(DATA / "encrypted_password.pdf")
+    out = tmp_path / "out.json"
+    done = cli("convert", str(DATA / "encrypted_password.pdf"), "-o", str(out))
+    assert done.returncode == 1
+    assert done.stderr == f"gongkai: {DATA / 'encrypted_password.pdf'}: encrypted PDF: it needs a password\n"
+    assert not out.exists()
+
+
+# --- broken files ---------------------------------------------------------------------------------
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (32, 32), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+BAD: dict[str, tuple[Callable[[], bytes], str]] = {
+    "empty": (lambda: b"", "empty file"),
+    "truncated": (
+        lambda: (DATA / "gov2021_ruled.pdf").read_bytes()[:60000],
+        "truncated PDF: the file ends before its end-of-file marker",
+    ),
+    "corrupt": (
+        lambda: b"%PDF-1.7\n" + random.Random(7).randbytes(20000) + b"\n%%EOF\n",
+        "corrupt PDF: No /Root object! - Is this really a PDF?",
+    ),
+    "png": (png, "not a PDF (no %PDF- header)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_input_is_a_one_line_error(case: str, tmp_path: Path) -> None:
+    make, cause = BAD[case]
+    path = tmp_path / f"{case}.pdf"
+    path.write_bytes(make())
+    with pytest.raises(ReadError) as caught:
+        gongkai.convert(path)
+    assert str(caught.value) == cause
+    out = tmp_path / "out.json"
+    done = cli("convert", str(path), "-o", str(out))
+    assert done.returncode == 1
+    assert done.stderr == f"gongkai: {path}: {cause}\n"
+    assert not out.exists()
+
+
+def test_damaged_page_is_noted_not_printed(tmp_path: Path) -> None:
+    """Page 1's content stream zeroed in the middle: pdfminer decodes it to nothing, silently."""
+    data = (DATA / "gov2021_ruled.pdf").read_bytes()
+    at = data.index(b"stream") + 60
+    path = tmp_path / "damaged.pdf"
+    path.write_bytes(data[:at] + b"\0" * 300 + data[at + 300 :])
+    layout = READER.read(Document(data=path.read_bytes(), name=path.name))
+    assert layout.problems[0] == (
+        "page 1: the PDF is damaged here (a content stream cannot be decompressed); some of its content may be missing"
+    )
+    done = cli("convert", str(path), "-o", str(tmp_path / "out.json"))
+    assert (done.returncode, done.stderr) == (0, "")  # no library warning on stderr
+    findings = json.loads((tmp_path / "out.json").read_text("utf-8"))["findings"]
+    assert any(f["code"] == "reader" and "damaged" in f["message"] for f in findings)
+
+
+def test_damaged_streams_never_escape_as_anything_but_a_read_error() -> None:
+    data = (DATA / "gov2021_ruled.pdf").read_bytes()
+    rng = random.Random(3)
+    for _ in range(5):
+        at = rng.randrange(1000, len(data) - 1000)
+        damaged = data[:at] + rng.randbytes(300) + data[at + 300 :]
+        try:
+            READER.read(Document(data=damaged, name="damaged.pdf"))
+        except ReadError as exc:
+            assert "\n" not in str(exc)
+
+
+# --- stitching on page data -----------------------------------------------------------------------
+
+
+def ruled_rows(rows: list[list[tuple[str, int]]], top: float, xs: list[float], height: float = 20) -> list[Any]:
+    """Characters and rules of a ruled table: rows of (text, columns spanned), one lattice row each."""
+    chars: list[Char] = []
+    segments: list[Segment] = []
+    y = top
+    for row in rows:
+        c = 0
+        for text, span in row:
+            chars += text_at(text, xs[c] + 2, y + 5, size=9)
+            segments.append(Segment(xs[c], y, xs[c], y + height))
+            c += span
+        segments.append(Segment(xs[-1], y, xs[-1], y + height))
+        segments.append(Segment(xs[0], y, xs[-1], y))
+        y += height
+    segments.append(Segment(xs[0], y, xs[-1], y))
+    return [chars, segments]
+
+
+def test_row_cut_by_the_page_break_is_one_row_again() -> None:
+    xs = [72.0, 200.0, 260.0, 320.0]
+    head = [[("信息内容", 1), ("甲", 1), ("乙", 1)]]
+    first = ruled_rows([*head, [("规章", 1), ("1", 1), ("2", 1)], [("5.属于三类内部", 1), ("3", 1), ("4", 1)]], 600, xs)
+    second = ruled_rows([*head, [("事务信息", 1), ("", 1), ("", 1)], [("行政许可", 1), ("5", 1), ("6", 1)]], 72, xs)
+    layout = build_layout([PageData(1, *A4, *first), PageData(2, *A4, *second)], 2)
+    (grid,) = grids(layout)
+    rows = [[c.text for c in row] for row in grid.rows()]
+    assert rows == [
+        ["信息内容", "甲", "乙"],
+        ["规章", "1", "2"],
+        ["5.属于三类内部事务信息", "3", "4"],
+        ["行政许可", "5", "6"],
+    ]
+    assert layout.problems == ["table 1 runs over pages 1, 2: stitched into one table, 1 repeated header rows dropped"]
+
+
+def test_continued_table_under_its_caption_is_stitched() -> None:
+    xs = [72.0, 200.0, 260.0]
+    first = ruled_rows([[("信息内容", 1), ("本年制发件数", 1)], [("规章", 1), ("1", 1)]], 700, xs)
+    second = ruled_rows([[("行政规范性文件", 1), ("2", 1)]], 90, xs)
+    caption = text_at("续表", 72, 72)
+    layout = build_layout([PageData(1, *A4, *first), PageData(2, *A4, [*caption, *second[0]], second[1])], 2)
+    (grid,) = grids(layout)
+    assert [[c.text for c in row] for row in grid.rows()][1:] == [["规章", "1"], ["行政规范性文件", "2"]]
+    assert lines(layout) == []
+
+
+def test_table_without_rules_between_its_rows_is_cut_into_rows() -> None:
+    """Column rules and a frame, no rules between rows: stacked figures are rows, not one number "012"."""
+    xs = [72.0, 200.0, 260.0, 320.0]
+    rows = [("规章", "0", "1"), ("行政规范性文件", "1", "2"), ("行政许可", "2", "3")]
+    chars = [
+        ch
+        for n, row in enumerate(rows)
+        for x, t in zip(xs, row, strict=False)
+        for ch in text_at(t, x + 2, 105 + 15 * n)
+    ]
+    segments = [Segment(x, 100, x, 150) for x in xs] + [Segment(xs[0], y, xs[-1], y) for y in (100, 150)]
+    (grid,) = grids(build_layout([PageData(1, *A4, chars=chars, segments=segments)], 1))
+    assert [[c.text for c in row] for row in grid.rows()] == [list(row) for row in rows]
+
+
+def test_table_inside_a_page_frame_keeps_its_text() -> None:
+    xs = [100.0, 200.0, 300.0]
+    table = ruled_rows([[("信息内容", 1), ("本年制发件数", 1)], [("规章", 1), ("3", 1)]], 300, xs)
+    frame = [Segment(40, 40, 555, 40), Segment(40, 800, 555, 800), Segment(40, 40, 40, 800), Segment(555, 40, 555, 800)]
+    chars = [*text_at("一、总体情况", 72, 100), *table[0]]
+    layout = build_layout([PageData(1, *A4, chars=chars, segments=[*frame, *table[1]])], 1)
+    assert lines(layout) == ["一、总体情况"]
+    (grid,) = grids(layout)
+    assert [[c.text for c in row] for row in grid.rows()] == [["信息内容", "本年制发件数"], ["规章", "3"]]
+
+
+def text_at(text: str, x: float, top: float, size: float = 10) -> list[Char]:
+    """Characters of a line of text: Chinese a full em wide, ASCII half; a space advances half an em."""
+    out = []
+    for ch in text:
+        width = size if ord(ch) > 0x2E80 else size / 2
+        if not ch.isspace():
+            out.append(Char(ch, x, x + width, top, top + size, size))
+        x += width
+    return out
