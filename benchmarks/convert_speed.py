@@ -51,11 +51,11 @@ def main() -> None:
         best = statistics.median(times)
         per_doc[fmt].append(best)
         per_page[fmt].append(best / (report.source.pages or 1))
-    print(f"{'format':<8} {'docs':>5} {'median ms/doc':>14} {'median ms/page':>15} {'peak MiB':>9}")
+    print(f"{'format':<8} {'docs':>5} {'median ms/doc':>14} {'median ms/page':>15} {'peak traced MiB':>16}")
     for fmt in sorted(per_doc):
         print(
             f"{fmt:<8} {len(per_doc[fmt]):>5} {statistics.median(per_doc[fmt]) * 1000:>14.2f} "
-            f"{statistics.median(per_page[fmt]) * 1000:>15.2f} {peak[fmt] / 2**20:>9.2f}"
+            f"{statistics.median(per_page[fmt]) * 1000:>15.2f} {peak[fmt] / 2**20:>16.2f}"
         )
 
 
