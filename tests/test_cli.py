@@ -151,3 +151,21 @@ def test_folder_in_to_a_data_set_file(tmp_path: Path) -> None:
 def test_folder_in_to_one_json_file_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["convert", str(SEEDS[0].parent), "-o", str(tmp_path / "x.json")]) == EXIT_USAGE
     assert "need -o FOLDER/ or a data-set format" in capsys.readouterr().err
+
+
+def test_writer_options_and_data_sets(tmp_path: Path) -> None:
+    wide = tmp_path / "panel.wide.csv"
+    assert main(["convert", str(SEEDS[0].parent), "-o", str(wide)]) == EXIT_OK
+    lines = wide.read_text("utf-8-sig").splitlines()
+    assert len(lines) == 1 + len(SEEDS) and lines[0].startswith("report,source,sha256")
+    long = tmp_path / "one.csv"
+    assert main(["convert", str(SEEDS[0]), "-o", str(long), "-O", "bom=0", "-O", "labels=1"]) == EXIT_OK
+    assert long.read_bytes().startswith(b"report,") and "本年制发件数" in long.read_text("utf-8")
+    assert main(["convert", str(SEEDS[0]), "-o", str(tmp_path / "x.csv"), "-O", "nonsense=1"]) == EXIT_USAGE
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_reader_option_reaches_the_reader(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    assert main(["convert", str(SEEDS[3]), "-o", str(out), "-R", "encoding=utf-8"]) == EXIT_OK
+    assert tables(out) == expected_for(SEEDS[3])["tables"]

@@ -157,10 +157,10 @@ def writer_for(target: str | None = None, to: str | None = None, registry: Regis
         if to not in registry.writers:
             raise WriteError(f"no writer named {to!r} (installed: {', '.join(registry.writers)})")
         return registry.writers[to]
-    suffix = Path(target).suffix.lower() if target else ""
-    for writer in registry.writers.values():
-        if suffix and suffix in writer.extensions:
-            return writer
+    name = Path(target).name.lower() if target else ""
+    claims = [(len(ext), w) for w in registry.writers.values() for ext in w.extensions if ext and name.endswith(ext)]
+    if claims:  # the longest claim wins: "x.wide.csv" is csv-wide's, "x.csv" csv's
+        return max(claims, key=lambda c: c[0])[1]
     raise WriteError(f"no writer for {target!r}: give --to (installed: {', '.join(registry.writers)})")
 
 

@@ -29,13 +29,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--from", dest="reader", help="reader to use instead of guessing from the content")
     p.add_argument("--encoding", help="text encoding of the inputs, instead of detecting it")
     add_reader_options(p)
+    p.add_argument(
+        "-O",
+        "--writer-option",
+        dest="writer_options",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an option for the writer, e.g. bom=0 or labels=1 (csv), shape=dataset (xlsx); repeatable",
+    )
     p.set_defaults(run=run)
 
 
 def add_reader_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--option",
-        dest="options",
+        "-R",
+        "--reader-option",
+        dest="reader_options",
         action="append",
         default=[],
         metavar="KEY=VALUE",
@@ -43,9 +53,19 @@ def add_reader_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def key_values(items: list[str]) -> dict[str, str]:
+    """KEY=VALUE pairs; a bare KEY means KEY=1. Raises WriteError on an empty key."""
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not key.strip():
+            raise WriteError(f"an option wants KEY=VALUE, got {item!r}")
+        out[key.strip()] = value.strip() if sep else "1"
+    return out
+
+
 def reader_options(args: argparse.Namespace) -> dict[str, str]:
-    pairs = [o.split("=", 1) for o in args.options]
-    return {k.strip(): v.strip() for k, v in (p if len(p) == 2 else (p[0], "1") for p in pairs)}
+    return key_values(args.reader_options)
 
 
 class Tally:
@@ -86,6 +106,8 @@ def run(args: argparse.Namespace) -> int:
     out = args.output
     try:
         writer, to_dir = _plan_output(args)
+        args.options = _writer_options(writer, key_values(args.writer_options))
+        reader_options(args)
     except WriteError as exc:
         print(f"gongkai: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -118,6 +140,15 @@ def run(args: argparse.Namespace) -> int:
     return tally.exit_code()
 
 
+def _writer_options(writer: Writer, options: dict[str, str]) -> dict[str, str]:
+    """Options a writer declares it knows (`option_values`) are checked here, before any input is read."""
+    known = getattr(writer, "option_values", None)
+    for key, value in options.items():
+        if known is not None and (key not in known or value not in known[key]):
+            raise WriteError(f"the {writer.name} writer has no option {key}={value}")
+    return options
+
+
 def _plan_output(args: argparse.Namespace) -> tuple[Writer, bool]:
     """The writer, and whether each input gets its own file in a folder.
 
@@ -145,7 +176,7 @@ def _to_folder(inputs: list[InputFile], out: Path, writer: Writer, args: argpars
             continue
         target = out / targets[inp]
         try:
-            write_atomic(target, lambda f, r=report: writer.write([r], f, {}))  # type: ignore[misc]
+            write_atomic(target, lambda f, r=report: writer.write([r], f, args.options))  # type: ignore[misc]
         except (OSError, GongkaiError) as exc:
             tally.fail(inp.name, f"cannot write {target}: {exc}")
             continue
@@ -176,8 +207,11 @@ def _to_one(inputs: list[InputFile], out: str, writer: Writer, args: argparse.Na
         stream = reports()
         first = next(stream, None)  # nothing at all is written for an input that failed
         if first is not None:
-            writer.write(_chain(first, stream), sys.stdout.buffer, {})
-            sys.stdout.buffer.flush()
+            try:
+                writer.write(_chain(first, stream), sys.stdout.buffer, args.options)
+                sys.stdout.buffer.flush()
+            except GongkaiError as exc:
+                tally.fail("-", f"cannot write: {exc}")
         return
     if len(inputs) == 1:  # read first, so that a failed input leaves no output file at all
         report = read_report(inputs[0], args, tally)
@@ -188,7 +222,7 @@ def _to_one(inputs: list[InputFile], out: str, writer: Writer, args: argparse.Na
     else:
         items = reports()
     try:
-        write_atomic(Path(out), lambda f: writer.write(items, f, {}))
+        write_atomic(Path(out), lambda f: writer.write(items, f, args.options))
     except (OSError, GongkaiError) as exc:
         tally.ok = 0
         tally.fail(out, f"cannot write: {exc}")

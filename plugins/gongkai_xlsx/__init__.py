@@ -1,0 +1,50 @@
+"""Built-in plugin "gongkai.xlsx": the XLSX writer (`xlsx`).
+
+Exactly one report gives a workbook laid out like the official form:
+``报告`` (metadata, source, layouts, checks), one sheet per table (表二 in
+blocks per 第二十条 item, 表三 under the merged headings 申请人情况 /
+法人或其他组织 with its row groups merged down the left, 表四 as one row of
+15 under 行政复议 / 行政诉讼), ``findings``, and ``cells`` (every cell with
+value, derived rule, raw text, unit, note and where). Derived values are
+shaded amber, their rule in a cell comment.
+
+None or several reports give a data-set workbook, written as the reports
+stream by: ``sources`` (one row per report), one sheet per table
+(``active_disclosure``, ``applications``, ``review_litigation``: one row per
+report, one column per ``row.column`` in the wide order of csv-wide, a
+`notes` column with derived cells by rule), ``findings``. Two frozen header
+rows: ids, then Chinese labels (pandas: ``skiprows=[1]``).
+
+Option ``shape`` = "auto" (default), "report" (exactly one report) or
+"dataset" (a data set even of one report). Numbers are real numbers; a value
+with more than 15 significant digits (more than a spreadsheet holds) is
+written as the nearest number with its exact text beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from gongkai.hookspecs import Writer, hookimpl
+from gongkai_xlsx.dataset_book import DatasetBook, table_columns
+from gongkai_xlsx.forms import FORMS, UNION_CELLS
+from gongkai_xlsx.report_book import LEGEND, write_report_book
+from gongkai_xlsx.values import sheet_number
+from gongkai_xlsx.writer import XlsxWriter
+
+__all__ = [
+    "FORMS",
+    "LEGEND",
+    "UNION_CELLS",
+    "DatasetBook",
+    "XlsxWriter",
+    "gongkai_writers",
+    "sheet_number",
+    "table_columns",
+    "write_report_book",
+]
+
+
+@hookimpl
+def gongkai_writers(register: Callable[[Writer], None]) -> None:
+    register(XlsxWriter())
