@@ -13,6 +13,7 @@ PLUGINS = ROOT / "plugins"
 PLUGIN_MAY_IMPORT = {
     "gongkai",
     "gongkai.hookspecs",
+    "gongkai.forms",
     "gongkai.layout",
     "gongkai.model",
     "gongkai.errors",

@@ -37,8 +37,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from gongkai.forms import FORMS, UNION_CELLS
 from gongkai.hookspecs import Writer, hookimpl
-from gongkai_csv.forms import FORMS, UNION_CELLS
 from gongkai_csv.writer import LONG_HEADER, WIDE_LEADING, LongCsvWriter, WideCsvWriter, number_text, wide_columns
 
 __all__ = [

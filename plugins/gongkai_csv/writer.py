@@ -23,8 +23,8 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from gongkai.errors import WriteError
+from gongkai.forms import UNION_CELLS, table_form
 from gongkai.model import Cell, Report
-from gongkai_csv.forms import UNION_CELLS, table_form
 
 BOM = "\ufeff"
 

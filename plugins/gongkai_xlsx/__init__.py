@@ -25,9 +25,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from gongkai.forms import FORMS, UNION_CELLS
 from gongkai.hookspecs import Writer, hookimpl
 from gongkai_xlsx.dataset_book import DatasetBook, table_columns
-from gongkai_xlsx.forms import FORMS, UNION_CELLS
 from gongkai_xlsx.report_book import LEGEND, write_report_book
 from gongkai_xlsx.values import sheet_number
 from gongkai_xlsx.writer import XlsxWriter

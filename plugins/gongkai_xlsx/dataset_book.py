@@ -30,8 +30,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from gongkai.forms import UNION_CELLS, UNION_LABELS, table_form
 from gongkai.model import Report
-from gongkai_xlsx.forms import UNION_CELLS, UNION_LABELS, table_form
 from gongkai_xlsx.report_book import CellProblem
 from gongkai_xlsx.sheets import SheetNames
 from gongkai_xlsx.styles import Styles

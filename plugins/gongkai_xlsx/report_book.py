@@ -28,8 +28,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from gongkai.forms import TableForm, table_form
 from gongkai.model import Cell, Report
-from gongkai_xlsx.forms import TableForm, table_form
 from gongkai_xlsx.sheets import SheetNames, merge, text_width
 from gongkai_xlsx.styles import Styles
 from gongkai_xlsx.values import clip, figures_text, n_derived, sheet_number, where_text
