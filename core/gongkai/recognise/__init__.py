@@ -29,7 +29,7 @@ def recognise(layout: Layout, templates: Mapping[str, Template], source: Source 
     meta = read_meta(rows)
     text = "\n".join(r.text for r in rows)
     report = Report(meta=meta, source=source or Source())
-    report.findings.extend(Finding(code="reader", message=p) for p in layout.problems)
+    report.findings.extend(Finding(code="reader", message=p, severity="info") for p in layout.problems)
     if layout.image_pages:
         pages = ", ".join(map(str, layout.image_pages))
         report.findings.append(
