@@ -66,3 +66,8 @@ def test_date_from_web_page_head() -> None:
 def test_year_from_text_when_title_has_none() -> None:
     m = meta("政府信息公开工作年度报告\n一、总体情况\n2021年，我局共主动公开信息52条。2021年……\n")
     assert m.year == 2021
+
+
+def test_signature_and_date_on_one_line() -> None:
+    m = meta("2021年政府信息公开工作年度报告\n一、总体情况\n正文。\n某某市统计局   2022年1月20日\n")
+    assert (m.signed_by, m.published, m.agency) == ("某某市统计局", "2022-01-20", "某某市统计局")

@@ -23,6 +23,8 @@ _SUBJECT = re.compile(r"信息公开|政务公开")
 _PROSE = re.compile(r"^(?:根据|按照|本报告|依据|现将|特此)")
 _STARTS_BARE = re.compile(r"^(?:(?:19|20)\d{2}年度?)?(?:政府信息公开|政务公开|信息公开|年度|工作年度)")
 _NOT_TITLE = re.compile(r"[：:>|。，,；;]")
+_NAME = re.compile(r"^[^。，,；;：:\s]{2,30}$")  # a signature: a short name, no sentence punctuation
+_DATE_AT_END = re.compile(r"\s((?:\d{4}|[〇○零O０一二三四五六七八九]{4})\s*年.{1,6}月.{1,6}日)\s*$")
 _CN_YEAR = re.compile(r"([〇○零O０一二三四五六七八九]{4})年")
 _WEB_DATE = re.compile(
     r"(?:发布|成文|印发)(?:日期|时间)[:：]\s*(\d{4}\s*[年.\-/]\s*\d{1,2}\s*[月.\-/]\s*\d{1,2}\s*日?)"
@@ -127,8 +129,12 @@ def _signature(prose: list[str]) -> tuple[str | None, str | None]:
         published = parse_date(tail[i])
         if published:
             above = tail[i - 1] if i > 0 else ""
-            name = above if 0 < len(above) <= 30 and not re.search(r"[。，,；;：:]", above) else None
-            return name, published
+            return (above if _NAME.match(above) else None), published
+        glued = _DATE_AT_END.search(tail[i])  # "某某局  2022年1月26日" on one line
+        if glued and _NAME.match(tail[i][: glued.start()].strip()):
+            published = parse_date(glued.group(1))
+            if published:
+                return tail[i][: glued.start()].strip(), published
     return None, None
 
 
