@@ -62,13 +62,13 @@ def test_bad_inputs_in_a_batch(tmp_path: Path) -> None:
     done = gongkai("convert", str(src), str(tmp_path / "missing.txt"), "-o", str(tmp_path / "out"))
     assert done.returncode == EXIT_FAILED
     errors = done.stderr.decode().strip().splitlines()
-    assert len(errors) == 5  # four failures and the summary
+    assert len(errors) == 5  # four failures and the summary line
     assert all(line.startswith("gongkai: ") for line in errors)
     assert "Traceback" not in done.stderr.decode()
     assert any("empty.txt: empty file" in e for e in errors)
     assert any("binary.txt: binary data" in e for e in errors)
     assert any("notice.txt: no report tables found" in e for e in errors)
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["good.json"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".gongkai-manifest.jsonl", "good.json"]
 
 
 def test_no_reader_exit_code(tmp_path: Path) -> None:
@@ -123,7 +123,11 @@ def test_colliding_names_do_not_overwrite(tmp_path: Path) -> None:
     (src / "a.txt").write_bytes(SEEDS[0].read_bytes())
     (src / "a.text").write_bytes(SEEDS[3].read_bytes())
     assert main(["convert", str(src), "-o", str(tmp_path / "out")]) == EXIT_OK
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.text.json", "a.txt.json"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        ".gongkai-manifest.jsonl",
+        "a.text.json",
+        "a.txt.json",
+    ]
 
 
 def test_check_shows_findings(capsys: pytest.CaptureFixture[str]) -> None:

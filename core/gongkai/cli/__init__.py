@@ -6,6 +6,7 @@ Exit codes (also in the README):
     1  some inputs failed (unreadable, corrupt, not a report, not writable); the rest were converted
     2  usage error (bad options, nothing to convert, no writer for the output)
     3  no reader for an input (and nothing failed otherwise)
+    4  nothing could run: no input found, every input of a batch failed, or the Dask scheduler cannot be reached
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 
 from gongkai import __version__
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NO_READER = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NO_READER, EXIT_NOTHING = 0, 1, 2, 3, 4
 
 
 class Parser(argparse.ArgumentParser):

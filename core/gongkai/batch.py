@@ -1,0 +1,165 @@
+"""Bulk conversion: one task per input, run in-process, in a local worker pool or on a Dask cluster.
+
+The unit of work is `convert_task(source, name, options)`: it reads and
+recognises one document and returns an `Outcome` — compact, picklable data
+(the Report travels as pickle bytes: measured about half the size and time
+of its JSON form). The parent decides where outputs go and writes them; the
+workers only convert.
+
+Three executors share one interface, `run(tasks, window)`, yielding
+`(index, Outcome)` as tasks finish, never starting a task more than `window`
+places after the oldest unfinished one (so a reorder buffer stays small):
+
+- `InlineExecutor`: in this process, one after another (`--jobs 1`, stdin);
+- `LocalPool` (gongkai.pool): worker processes with a time limit, a memory
+  cap and recycling, a hung or dead worker replaced;
+- `DaskExecutor` (gongkai.dask_executor): a Dask distributed cluster.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import resource
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from gongkai.api import convert, require_report
+from gongkai.errors import GongkaiError, NoReaderError, NotAReportError
+from gongkai.model import Report
+
+
+@dataclass(frozen=True)
+class TaskOptions:
+    """What a worker needs to convert: the reader choice and its options (not the writer's)."""
+
+    reader: str | None = None
+    encoding: str | None = None
+    reader_options: Mapping[str, str] = field(default_factory=dict)
+    memory_mb: int | None = None  # only for the message: the cap itself is set on the worker process
+
+
+@dataclass(frozen=True)
+class Task:
+    index: int
+    name: str
+    source: str | bytes  # a path, or the bytes themselves (stdin, or shipped to a cluster)
+
+
+@dataclass
+class Outcome:
+    """The result of one task: status ok, partial, failed (with a `kind`) or no_reader."""
+
+    status: str
+    kind: str | None = None  # for failed: read_error, no_tables, needs_ocr, no_reader, timeout, memory, died
+    error: str | None = None
+    reader: str | None = None
+    template: str | None = None
+    sha256: str | None = None
+    size: int | None = None
+    findings: int = 0
+    derived: int = 0
+    seconds: float = 0.0
+    report: bytes | None = None  # pickle of the Report
+    maxrss_kb: int = 0  # the worker's peak resident memory so far
+
+    def load_report(self) -> Report:
+        assert self.report is not None
+        loaded: Report = pickle.loads(self.report)
+        return loaded
+
+
+def failed(kind: str, error: str, seconds: float = 0.0) -> Outcome:
+    return Outcome(status="failed", kind=kind, error=error, seconds=seconds)
+
+
+def convert_task(source: str | bytes, name: str, options: TaskOptions) -> Outcome:
+    """Convert one input; never raises for a bad document (a worker's death is the pool's business)."""
+    started = time.perf_counter()
+    kind = "no_tables"
+    try:
+        report = convert(
+            source if isinstance(source, bytes) else Path(source),
+            name=name,
+            reader=options.reader,
+            encoding=options.encoding,
+            options=dict(options.reader_options),
+        )
+        if report.status in ("no_tables", "needs_ocr"):
+            kind = report.status
+            require_report(report)  # raises with the cause
+            raise NotAReportError(kind)
+    except NoReaderError as exc:
+        out = Outcome(status="failed", kind="no_reader", error=str(exc))
+    except NotAReportError as exc:
+        out = Outcome(status="failed", kind=kind, error=str(exc))
+    except MemoryError:
+        out = failed("memory", memory_message(options))
+    except GongkaiError as exc:
+        if isinstance(exc.__cause__, MemoryError):
+            out = failed("memory", memory_message(options))
+        else:
+            out = Outcome(status="failed", kind="read_error", error=str(exc))
+    else:
+        source_info = report.source
+        out = Outcome(
+            status=report.status,
+            reader=source_info.format,
+            template=report.template,
+            sha256=source_info.sha256,
+            size=source_info.size,
+            findings=len(report.findings),
+            derived=len(report.derived_cells()),
+            report=pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL),
+        )
+    if out.sha256 is None and out.kind not in ("memory",):
+        out.sha256, out.size = _hash(source)
+    out.seconds = round(time.perf_counter() - started, 4)
+    out.maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return out
+
+
+def memory_message(options: TaskOptions) -> str:
+    return f"memory limit ({options.memory_mb} MB)" if options.memory_mb else "memory limit"
+
+
+def _hash(source: str | bytes) -> tuple[str | None, int | None]:
+    try:
+        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    except OSError:
+        return None, None
+    return hashlib.sha256(data).hexdigest(), len(data)
+
+
+def file_sha256(path: Path) -> str | None:
+    h = hashlib.sha256()
+    try:
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+class Executor(Protocol):
+    def run(self, tasks: Iterable[Task], window: int) -> Iterator[tuple[int, Outcome]]: ...
+
+    def close(self) -> None: ...
+
+
+class InlineExecutor:
+    """In this process, one task after another: no time limit, no memory cap (for debugging, and stdin)."""
+
+    def __init__(self, options: TaskOptions) -> None:
+        self.options = options
+
+    def run(self, tasks: Iterable[Task], window: int) -> Iterator[tuple[int, Outcome]]:
+        for task in tasks:
+            yield task.index, convert_task(task.source, task.name, self.options)
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,168 @@
+"""A small process pool that can kill one hung task.
+
+concurrent.futures cannot stop a single task, so this is its own pool: each
+worker is a process (forkserver context) taking one task at a time over a
+Pipe. The parent waits on the pipes and the process sentinels with a timeout
+until the nearest deadline; a worker past its deadline is killed, a worker
+that died (segfault, os._exit, the kernel's OOM killer) is noticed by its
+sentinel, and either way its task is recorded as failed with the cause and a
+fresh worker takes its place. A worker sets RLIMIT_AS to the memory cap on
+start, so an allocation past it raises MemoryError inside the conversion;
+workers are replaced after `recycle` tasks so memory cannot creep.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import signal
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from gongkai.batch import Outcome, Task, TaskOptions, convert_task, failed, memory_message
+
+
+def _worker(conn: Connection, options: TaskOptions) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    if options.memory_mb:
+        limit = options.memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        index, name, source = task
+        try:
+            outcome = convert_task(source, name, options)
+        except MemoryError:
+            outcome = failed("memory", memory_message(options))
+        conn.send((index, outcome))
+
+
+@dataclass
+class _Slot:
+    process: Any
+    conn: Connection
+    task: Task | None = None
+    deadline: float = 0.0
+    started: float = 0.0
+    count: int = 0
+
+
+class LocalPool:
+    """`jobs` worker processes; per task a time limit (seconds) and a memory cap (MB, RLIMIT_AS)."""
+
+    def __init__(self, options: TaskOptions, jobs: int, timeout: float | None = 120, recycle: int = 200) -> None:
+        self.options = options
+        self.jobs = max(1, jobs)
+        self.timeout = timeout
+        self.recycle = max(1, recycle)
+        self.context = multiprocessing.get_context("forkserver")
+        self.slots: list[_Slot] = []
+        self.peak_rss_kb: dict[int, int] = {}  # worker pid → its ru_maxrss, as last reported
+
+    def _start(self) -> _Slot:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_worker, args=(child, self.options), daemon=True)
+        process.start()
+        child.close()
+        return _Slot(process, parent)
+
+    def _retire(self, slot: _Slot, kill: bool) -> None:
+        if kill:
+            slot.process.kill()
+        else:
+            try:
+                slot.conn.send(None)
+            except OSError:
+                slot.process.kill()
+        slot.process.join(5)
+        if slot.process.is_alive():
+            slot.process.kill()
+            slot.process.join()
+        slot.conn.close()
+
+    def run(self, tasks: Iterable[Task], window: int) -> Iterator[tuple[int, Outcome]]:
+        pending = iter(tasks)
+        waiting: Task | None = next(pending, None)
+        while len(self.slots) < self.jobs:
+            self.slots.append(self._start())
+        try:
+            while True:
+                # hand out tasks to idle workers, keeping within `window` of the oldest unfinished task
+                busy = [s.task.index for s in self.slots if s.task is not None]
+                for i, slot in enumerate(self.slots):
+                    if waiting is None or (busy and waiting.index >= min(busy) + window):
+                        break
+                    if slot.task is not None:
+                        continue
+                    if slot.count >= self.recycle:
+                        self._retire(slot, kill=False)
+                        slot = self.slots[i] = self._start()
+                    slot.conn.send((waiting.index, waiting.name, waiting.source))
+                    slot.task, slot.count, slot.started = waiting, slot.count + 1, time.monotonic()
+                    slot.deadline = slot.started + self.timeout if self.timeout else float("inf")
+                    busy.append(waiting.index)
+                    waiting = next(pending, None)
+                working = [s for s in self.slots if s.task is not None]
+                if not working:
+                    return
+                until = min(s.deadline for s in working) - time.monotonic()
+                ready = wait(
+                    [s.conn for s in working] + [s.process.sentinel for s in working],
+                    timeout=max(0.0, min(until, 3600.0)),
+                )
+                now = time.monotonic()
+                for i, slot in enumerate(self.slots):
+                    task = slot.task
+                    if task is None:
+                        continue
+                    outcome: Outcome | None = None
+                    replace = False
+                    if slot.conn in ready or slot.process.sentinel in ready:
+                        try:
+                            if slot.conn.poll():
+                                _, outcome = slot.conn.recv()
+                        except (EOFError, OSError):
+                            outcome = None
+                        if outcome is None:
+                            slot.process.join(1)
+                            outcome = failed(*_death(slot.process.exitcode, self.options), now - slot.started)
+                            replace = True
+                    elif now >= slot.deadline:
+                        outcome = failed("timeout", f"timed out after {self.timeout:g} s", now - slot.started)
+                        replace = True
+                    if outcome is None:
+                        continue
+                    if not replace:
+                        self.peak_rss_kb[slot.process.pid] = outcome.maxrss_kb
+                    slot.task = None
+                    if replace:
+                        self._retire(slot, kill=True)
+                        self.slots[i] = self._start()
+                    yield task.index, outcome
+        finally:
+            if waiting is not None or any(s.task is not None for s in self.slots):
+                self.close(kill=True)
+
+    def close(self, kill: bool = False) -> None:
+        for slot in self.slots:
+            self._retire(slot, kill=kill or slot.task is not None)
+        self.slots = []
+
+
+def _death(exitcode: int | None, options: TaskOptions) -> tuple[str, str]:
+    if exitcode is not None and exitcode < 0:
+        return "died", f"worker died (signal {-exitcode})"
+    return "died", f"worker died (exit code {exitcode})"
+
+
+def cpu_count() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
