@@ -17,7 +17,7 @@ import pytest
 
 from conftest import ROOT, SEEDS, expected_for
 from gongkai.cli import EXIT_FAILED, EXIT_NOTHING, EXIT_OK, main
-from gongkai.cli.convert_cmd import output_names
+from gongkai.cli.bulk import output_names
 from gongkai.cli.inputs import InputFile, collect
 
 GENERATED = ROOT / "fixtures" / "generated"

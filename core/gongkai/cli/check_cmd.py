@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gongkai.cli.convert_cmd import Tally, add_reader_options, read_report
-from gongkai.cli.inputs import collect
+from gongkai.api import convert, require_report
+from gongkai.cli import EXIT_FAILED, EXIT_NO_READER, EXIT_OK
+from gongkai.cli.convert_cmd import add_reader_options, reader_options
+from gongkai.cli.inputs import InputFile, collect, read_stdin
+from gongkai.errors import GongkaiError, NoReaderError
 from gongkai.model import Finding, Report
 from gongkai.plugins import get_registry
 
@@ -22,6 +25,40 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--encoding", help="text encoding of the inputs")
     add_reader_options(p)
     p.set_defaults(run=run)
+
+
+class Tally:
+    """Counts outcomes and prints one line per failure, naming the file and the cause."""
+
+    def __init__(self) -> None:
+        self.ok = self.failed = self.no_reader = 0
+
+    def fail(self, name: str, cause: str, no_reader: bool = False) -> None:
+        print(f"gongkai: {name}: {cause}", file=sys.stderr)
+        if no_reader:
+            self.no_reader += 1
+        else:
+            self.failed += 1
+
+    def exit_code(self) -> int:
+        if self.failed:
+            return EXIT_FAILED
+        return EXIT_NO_READER if self.no_reader else EXIT_OK
+
+
+def read_report(inp: InputFile, args: argparse.Namespace, tally: Tally) -> Report | None:
+    try:
+        source = read_stdin() if inp.path is None else inp.path
+        report = require_report(
+            convert(source, name=inp.name, reader=args.reader, encoding=args.encoding, options=reader_options(args))
+        )
+    except NoReaderError as exc:
+        tally.fail(inp.name, str(exc), no_reader=True)
+        return None
+    except GongkaiError as exc:
+        tally.fail(inp.name, str(exc))
+        return None
+    return report
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,0 +1,266 @@
+"""The batch behind `gongkai convert`: executors, outputs, the manifest, the summary and the exit code.
+
+Workers only convert; everything here runs in the main process, which
+writes every output whole or not at all, in input order for data sets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from gongkai.batch import Executor, InlineExecutor, Outcome, Task, TaskOptions, file_sha256
+from gongkai.cli import EXIT_FAILED, EXIT_NO_READER, EXIT_NOTHING, EXIT_OK
+from gongkai.cli.inputs import InputFile, read_stdin
+from gongkai.cli.output import write_atomic
+from gongkai.errors import GongkaiError
+from gongkai.hookspecs import Writer
+from gongkai.manifest import MANIFEST_NAME, Manifest, manifest_line
+from gongkai.model import Report
+from gongkai.pool import LocalPool, cpu_count
+
+CONNECT_ENV = "GONGKAI_DASK_CONNECT_TIMEOUT"  # seconds to wait for the scheduler (default 10)
+WINDOW = 256  # how far ahead of the oldest unfinished input work may start (the reorder buffer's bound)
+
+
+def interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def make_executor(
+    args: argparse.Namespace, options: TaskOptions, address: str | None, stdin: bool, count: int
+) -> Executor:
+    if address and not stdin:
+        from gongkai.dask_executor import DaskExecutor
+
+        connect = float(os.environ.get(CONNECT_ENV) or 10)
+        return DaskExecutor(
+            options, address, timeout=args.timeout or None, send_bytes=args.send_bytes, connect_timeout=connect
+        )
+    jobs = min(args.jobs or cpu_count(), count)
+    if jobs == 1 or stdin:  # --jobs 1, stdin, or a single input: in this process, no time or memory limit
+        return InlineExecutor(options)
+    return LocalPool(options, jobs, timeout=args.timeout or None, recycle=args.recycle)
+
+
+def default_manifest(out: str, to_dir: bool) -> Manifest | None:
+    if out == "-":
+        return None
+    return Manifest(Path(out) / MANIFEST_NAME if to_dir else Path(out + ".manifest.jsonl"))
+
+
+class Batch:
+    """Counts by status, the slowest files and the failures; the summary and the exit code."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.counts: dict[str, int] = {}
+        self.failures: list[tuple[int, str, str]] = []  # (order, name, cause)
+        self.no_reader = 0
+        self.times: list[tuple[float, str]] = []
+
+    def problem(self, name: str, cause: str, order: int = -1) -> None:
+        self.failures.append((order, name, cause))
+        self.counts["failed"] = self.counts.get("failed", 0) + 1
+
+    def record(self, order: int, name: str, outcome: Outcome) -> None:
+        status = "failed" if outcome.status in ("failed", "no_reader") else outcome.status
+        self.counts[status] = self.counts.get(status, 0) + 1
+        if status == "failed":
+            self.failures.append((order, name, outcome.error or outcome.kind or "failed"))
+            self.no_reader += outcome.kind == "no_reader"
+        else:
+            self.times.append((outcome.seconds, name))
+
+    def skipped(self) -> None:
+        self.counts["skipped"] = self.counts.get("skipped", 0) + 1
+
+    def write_failed(self, order: int, name: str, cause: str) -> None:
+        """An input converted but its output could not be written: it counts as failed after all."""
+        for status in ("ok", "partial"):
+            if self.counts.get(status):
+                self.counts[status] -= 1
+                break
+        self.problem(name, cause, order)
+
+    def summary(self) -> None:
+        for _, name, cause in sorted(self.failures, key=lambda f: f[0]):
+            print(f"gongkai: {name}: {cause}", file=sys.stderr)
+        if self.total <= 1:
+            return
+        parts = ", ".join(f"{n} {s}" for s, n in sorted(self.counts.items()) if n)
+        print(f"gongkai: {self.total} inputs: {parts}", file=sys.stderr)
+        slowest = sorted(self.times, reverse=True)[:5]
+        if len(self.times) > 5:
+            print("gongkai: slowest: " + ", ".join(f"{n} {t:.2f} s" for t, n in slowest), file=sys.stderr)
+
+    def exit_code(self) -> int:
+        done = self.counts.get("ok", 0) + self.counts.get("partial", 0) + self.counts.get("skipped", 0)
+        failed = len(self.failures)
+        if failed and failed == self.no_reader:
+            return EXIT_NO_READER
+        if failed and not done and self.total > 1:
+            return EXIT_NOTHING
+        return EXIT_FAILED if failed else EXIT_OK
+
+
+def _tasks(inputs: list[InputFile], skip: set[int]) -> Iterator[Task]:
+    for i, inp in enumerate(inputs):
+        if i not in skip:
+            yield Task(i, inp.name, read_stdin() if inp.path is None else str(inp.path))
+
+
+def to_folder(
+    inputs: list[InputFile],
+    out: Path,
+    writer: Writer,
+    args: argparse.Namespace,
+    executor: Executor,
+    manifest: Manifest | None,
+    fp: str,
+    batch: Batch,
+    bar: Any,
+) -> None:
+    targets = output_names(inputs, writer.extensions[0])
+    skip = _resumable(inputs, targets, out, manifest, fp, args.force)
+    for _ in skip:
+        batch.skipped()
+    bar.update(len(skip))
+    for index, outcome in executor.run(_tasks(inputs, skip), window=WINDOW):
+        inp = inputs[index]
+        batch.record(index, inp.name, outcome)
+        target: Path | None = None
+        if outcome.report is not None:
+            target = out / targets[inp]
+            report = outcome.load_report()
+            try:
+                write_atomic(target, lambda f, r=report: writer.write([r], f, args.options))  # type: ignore[misc]
+            except (OSError, GongkaiError) as exc:
+                batch.write_failed(index, inp.name, f"cannot write {target}: {exc}")
+                outcome.status, outcome.kind, outcome.error = "failed", "write_error", f"cannot write: {exc}"
+                target = None
+        if manifest is not None:
+            manifest.append(manifest_line(inp.name, outcome, str(target) if target else None, fp))
+        bar.update(1)
+
+
+def _resumable(
+    inputs: list[InputFile],
+    targets: dict[InputFile, Path],
+    out: Path,
+    manifest: Manifest | None,
+    fp: str,
+    force: bool,
+) -> set[int]:
+    """Indexes of inputs the manifest has done with this content and these options, their output still there."""
+    if manifest is None or force:
+        return set()
+    done = manifest.done()
+    if not done:
+        return set()
+    skip = set()
+    for i, inp in enumerate(inputs):
+        if inp.path is None:
+            continue
+        target = out / targets[inp]
+        recorded = done.get((inp.name, file_sha256(inp.path) or "", fp))
+        if recorded == str(target) and target.exists():
+            skip.add(i)
+    return skip
+
+
+def to_one(
+    inputs: list[InputFile],
+    out: str,
+    writer: Writer,
+    args: argparse.Namespace,
+    executor: Executor,
+    manifest: Manifest | None,
+    fp: str,
+    batch: Batch,
+    bar: Any,
+) -> None:
+    """Every report into one output, in input order, however the results arrive (a data set is not resumed)."""
+    where = None if out == "-" else out
+
+    def reports() -> Iterator[Report]:
+        buffer: dict[int, Outcome] = {}  # the reorder buffer: compact outcomes, at most WINDOW of them
+        following = 0
+        for index, outcome in executor.run(_tasks(inputs, set()), window=WINDOW):
+            buffer[index] = outcome
+            bar.update(1)
+            while following in buffer:
+                ready = buffer.pop(following)
+                inp = inputs[following]
+                batch.record(following, inp.name, ready)
+                if manifest is not None:
+                    manifest.append(manifest_line(inp.name, ready, where if ready.report else None, fp))
+                if ready.report is not None:
+                    yield ready.load_report()
+                following += 1
+
+    stream = reports()
+    if out == "-" or len(inputs) == 1:
+        first = next(stream, None)  # nothing at all is written when the only input fails
+        if first is None:
+            return
+        items: Iterator[Report] = _chain(first, stream)
+    else:
+        items = stream
+    try:
+        if out == "-":
+            writer.write(items, sys.stdout.buffer, args.options)
+            sys.stdout.buffer.flush()
+        else:
+            write_atomic(Path(out), lambda f: writer.write(items, f, args.options))
+    except (OSError, GongkaiError) as exc:
+        for _ in stream:  # the rest still converts, and is counted
+            pass
+        batch.counts = {k: v for k, v in batch.counts.items() if k not in ("ok", "partial")}
+        batch.problem(out, f"cannot write: {exc}", len(inputs))
+
+
+def _chain(first: Report, rest: Iterator[Report]) -> Iterator[Report]:
+    yield first
+    yield from rest
+
+
+def output_names(inputs: list[InputFile], suffix: str) -> dict[InputFile, Path]:
+    """Same relative names, the writer's suffix; no two inputs ever get the same output.
+
+    Inputs that would collide under one root (a.txt, a.pdf) keep their own
+    suffix too; the same relative name under two roots (in1/r.txt, in2/r.txt)
+    is put under the root's name (in1/r.json, in2/r.json); whatever still
+    collides gets -2, -3, ….
+    """
+    plain = {inp: inp.relative.with_suffix(suffix) for inp in inputs}
+    groups: dict[Path, list[InputFile]] = {}
+    for inp, target in plain.items():
+        groups.setdefault(target, []).append(inp)
+    names: dict[InputFile, Path] = {}
+    for target, group in groups.items():
+        roots = [inp.root for inp in group]
+        several_roots = len(set(roots)) > 1
+        for inp in group:
+            alone = roots.count(inp.root) == 1
+            name = target if alone else inp.relative.with_name(inp.relative.name + suffix)
+            names[inp] = Path(inp.root or "_") / name if several_roots else name
+    taken: set[Path] = set()
+    for inp in inputs:
+        name, n = names[inp], 1
+        while name in taken:
+            n += 1
+            name = names[inp].with_name(f"{names[inp].stem}-{n}{names[inp].suffix}")
+        names[inp] = name
+        taken.add(name)
+    return names
