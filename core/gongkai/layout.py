@@ -87,6 +87,9 @@ class Layout:
     `problems` are one-line reader-level notes (a garbled text layer, a
     table stitched across pages); `image_pages` lists the pages that are
     pictures only (a scan): their text needs OCR, which no reader here does.
+    `title` is the title the file itself declares (an HTML page's <title>,
+    a document's properties), if any: the recogniser decides whether it is
+    the report's.
     """
 
     blocks: list[Block] = field(default_factory=list)
@@ -95,3 +98,4 @@ class Layout:
     pages: int | None = None
     problems: list[str] = field(default_factory=list)
     image_pages: list[int] = field(default_factory=list)  # 1-based pages with no usable text layer: OCR needed
+    title: str | None = None

@@ -17,22 +17,49 @@ Severity = Literal["error", "warning", "info"]
 SCHEMA_VERSION = "1.0"
 
 
+BOX_DIGITS = 2  # page coordinates are kept to 1/100 point: finer is noise, and it keeps outputs stable
+
+
 @dataclass
 class Where:
-    """Where a figure or a text was found in the source document."""
+    """Where a figure or a text was found in the source document.
+
+    `x0, top, x1, bottom` are its box on the page, in points from the page's
+    top-left corner, for readers that know positions (PDF, OCR).
+    """
 
     page: int | None = None
     line: int | None = None
     table: int | None = None
     row: int | None = None
     col: int | None = None
+    x0: float | None = None
+    top: float | None = None
+    x1: float | None = None
+    bottom: float | None = None
 
-    def to_dict(self) -> dict[str, int]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+    def to_dict(self) -> dict[str, int | float]:
+        out: dict[str, int | float] = {}
+        for k, v in self.__dict__.items():
+            if v is not None:
+                out[k] = round(v, BOX_DIGITS) if isinstance(v, float) else v
+        return out
+
+    @property
+    def box(self) -> tuple[float, float, float, float] | None:
+        """(x0, top, x1, bottom), or None when the reader gave no position."""
+        if self.x0 is None or self.top is None or self.x1 is None or self.bottom is None:
+            return None
+        return (self.x0, self.top, self.x1, self.bottom)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> Where | None:
         return cls(**data) if data else None
+
+
+# How a printed value was put into its cell when the document did not make that plain.
+# Each needs the rules' confirmation, except by_position (measured under its column heading).
+Placement = Literal["aligned_right", "split", "by_order", "by_position"]
 
 
 @dataclass
@@ -40,8 +67,11 @@ class Cell:
     """One value cell of a table: its value, its raw text and where it came from.
 
     `derived` names the rule that forced the value when the document did not
-    print it; `note` says how a printed value was placed when that was not
-    plain (e.g. aligned right in a row that lost cells).
+    print it. `placed` says how a printed value was put into this cell when
+    that was an inference (split from a run of digits, aligned right in a
+    row that lost cells, placed by order in a row that lost its label, or by
+    its position under a column heading); `confirmed_by` names the rules
+    that confirmed it, and `note` says it in words.
     """
 
     value: Number | None = None
@@ -50,6 +80,8 @@ class Cell:
     derived: str | None = None
     unit: str | None = None
     note: str | None = None
+    placed: Placement | None = None
+    confirmed_by: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"value": self.value}
@@ -63,6 +95,10 @@ class Cell:
             out["unit"] = self.unit
         if self.note is not None:
             out["note"] = self.note
+        if self.placed is not None:
+            out["placed"] = self.placed
+        if self.confirmed_by:
+            out["confirmed_by"] = list(self.confirmed_by)
         return out
 
     @classmethod
@@ -74,6 +110,8 @@ class Cell:
             derived=data.get("derived"),
             unit=data.get("unit"),
             note=data.get("note"),
+            placed=data.get("placed"),
+            confirmed_by=tuple(data.get("confirmed_by") or ()),
         )
 
 
@@ -191,6 +229,16 @@ class Report:
             t: {r: {c: cell.value for c, cell in cols.items()} for r, cols in rows.items()}
             for t, rows in self.tables.items()
         }
+
+    def inferred_cells(self) -> list[tuple[str, str, str, Cell]]:
+        """Cells whose printed value was placed by inference (see `Cell.placed`)."""
+        return [
+            (t, r, c, cell)
+            for t, rows in self.tables.items()
+            for r, cols in rows.items()
+            for c, cell in cols.items()
+            if cell.placed
+        ]
 
     def derived_cells(self) -> list[tuple[str, str, str, Cell]]:
         return [
