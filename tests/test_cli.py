@@ -134,7 +134,10 @@ def test_check_shows_findings(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(SEEDS[1])]) == EXIT_OK
     out = capsys.readouterr().out
     assert "gov-2021" in out and "43 derived" in out
-    assert "「（一）予以公开」" in out and "aligned right" in out
+    assert (
+        "[aligned_right] 「（一）予以公开」 applications.granted: total=0; confirmed by applications.outcomes_sum"
+        in out
+    )
     assert "applications.balance: 7 passed, 0 failed, 0 not checkable" in out
 
 

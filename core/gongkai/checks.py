@@ -1,122 +1,43 @@
-"""The consistency rules (勾稽关系): values they force, and the findings when they break.
+"""The checks of one report: the values the rules force go into cells, then every rule is tallied.
 
-Every rule instance is a linear equation sum(left) = sum(right) over cells.
-Counts are never negative, so an instance whose unknown cells all sit on one
-side is solved when one cell is unknown, or when the unknowns must sum to 0.
-A solution that would be negative or fractional is a contradiction: it is
-reported, never written into a cell.
+The solving itself is `gongkai.rules`; this writes its results into the
+report: forced cells marked `derived` with their rule, contradictions and
+broken rules as findings, and per rule how many instances passed, failed
+or could not be checked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from gongkai.model import Cell, Finding, Number, Report, RuleCheck
-from gongkai.template import RuleDef, Template
+from gongkai.rules import Instance, Key, count_cells, derive, holds, instances, report_values
+from gongkai.template import Template
 
-Key = tuple[str, str, str]  # table, row, column
-
-
-@dataclass(frozen=True)
-class Instance:
-    rule: RuleDef
-    left: tuple[Key, ...]
-    right: tuple[Key, ...]
-
-
-def instances(template: Template, report: Report) -> Iterator[Instance]:
-    """Every applicable instance of every rule, for the layouts the report printed."""
-    for rule in template.rules:
-        if rule.table not in report.tables:
-            continue
-        if rule.layouts and report.layouts.get(rule.table) not in rule.layouts:
-            continue
-        table = template.table(rule.table)
-        if rule.each == "column":
-            for col in table.columns:
-                yield Instance(
-                    rule,
-                    tuple((rule.table, r, col) for r in rule.left),
-                    tuple((rule.table, r, col) for r in rule.right),
-                )
-        else:
-            printed = {c[0] for p in table.printed_rows(report.layouts.get(rule.table)) for c in p.cells}
-            for row in table.rows:
-                values = report.tables[rule.table][row.id].values()
-                if row.id not in printed and all(cell.value is None for cell in values):
-                    continue  # a row this layout does not print (e.g. sub-rows of a one-row （六）)
-                cols = table.row_columns(row.id)
-                if set(rule.left) | set(rule.right) <= set(cols):
-                    yield Instance(
-                        rule,
-                        tuple((rule.table, row.id, c) for c in rule.left),
-                        tuple((rule.table, row.id, c) for c in rule.right),
-                    )
+__all__ = ["check", "instances"]
 
 
 def check(template: Template, report: Report) -> None:
     """Fill in what the rules force, then record how every rule fared."""
     rules = list(instances(template, report))
-    _derive(template, report, rules)
+    values = report_values(report)
+    derivation = derive(values, rules, count_cells(template))
+    for (t, r, c), (value, n) in derivation.forced.items():
+        old = report.tables[t][r][c]
+        report.tables[t][r][c] = Cell(value=value, raw=old.raw, where=old.where, derived=rules[n].rule.id)
+    for n, unknown, need in derivation.contradictions:
+        report.findings.append(_contradiction(report, rules[n], unknown, need))
     report.checks = {}  # only rules that apply to what was printed (not （六）'s sub-rows in a one-row table)
     for inst in rules:
-        left, right = _values(report, inst.left), _values(report, inst.right)
         tally = report.checks.setdefault(inst.rule.id, RuleCheck())
-        if None in left or None in right:
+        result = holds(values, inst)
+        if result is None:
             tally.not_checkable += 1
-        elif sum(left) == sum(right):  # type: ignore[arg-type]
+        elif result:
             tally.passed += 1
         else:
             tally.failed += 1
             report.findings.append(_violation(report, inst))
-
-
-def _values(report: Report, keys: tuple[Key, ...]) -> list[Number | None]:
-    return [report.tables[t][r][c].value for t, r, c in keys]
-
-
-def _is_count(template: Template, key: Key) -> bool:
-    return template.table(key[0]).columns[key[2]].type == "count"
-
-
-def _derive(template: Template, report: Report, rules: list[Instance]) -> None:
-    contradicted: set[int] = set()
-    changed = True
-    while changed:
-        changed = False
-        for n, inst in enumerate(rules):
-            if n in contradicted:
-                continue
-            unknown = [k for k in inst.left + inst.right if report.tables[k[0]][k[1]][k[2]].value is None]
-            if not unknown or not all(_is_count(template, k) for k in unknown):
-                continue
-            if any(k in inst.left for k in unknown) and any(k in inst.right for k in unknown):
-                continue
-            side, other = (inst.left, inst.right) if unknown[0] in inst.left else (inst.right, inst.left)
-            known: Number = sum((v for v in _values(report, side) if v is not None), 0)
-            rest: Number = sum(_values(report, other), 0)  # type: ignore[arg-type]
-            need = rest - known
-            if len(unknown) > 1 and need != 0:
-                if need < 0:
-                    contradicted.add(n)
-                    report.findings.append(_contradiction(report, inst, unknown, need))
-                continue
-            if need < 0 or (isinstance(need, Decimal) and need != need.to_integral_value()):
-                contradicted.add(n)
-                report.findings.append(_contradiction(report, inst, unknown, need))
-                continue
-            for t, r, c in unknown:
-                old = report.tables[t][r][c]
-                report.tables[t][r][c] = Cell(
-                    value=int(need) if len(unknown) == 1 else 0,
-                    raw=old.raw,
-                    where=old.where,
-                    derived=inst.rule.id,
-                )
-            changed = True
 
 
 def _side(report: Report, keys: tuple[Key, ...]) -> dict[str, Number | None]:

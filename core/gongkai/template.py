@@ -36,11 +36,17 @@ class RowDef:
 
 @dataclass(frozen=True)
 class LayoutDef:
-    """A way a table is printed: rows left out (`omit`) or rows printed joined into one (`join`)."""
+    """A way a table is printed: rows left out (`omit`), rows printed joined into one row of figures (each
+    group of `join`), rows printed without their label (`bare`: a table of their own, its heading above it).
+    """
 
     id: str
     omit: tuple[str, ...] = ()
-    join: tuple[str, ...] = ()
+    join: tuple[tuple[str, ...], ...] = ()
+    bare: tuple[str, ...] = ()
+
+    def group_of(self, row_id: str) -> tuple[str, ...] | None:
+        return next((g for g in self.join if row_id in g), None)
 
 
 @dataclass(frozen=True)
@@ -78,14 +84,16 @@ class TableDef:
         layout = self.layout(layout_id)
         printed: list[PrintedRow] = []
         for row in self.rows:
-            if row.id in layout.omit or (row.id in layout.join and row.id != layout.join[0]):
+            group = layout.group_of(row.id)
+            if row.id in layout.omit or (group and row.id != group[0]):
                 continue
-            if row.id in layout.join:
-                cells = tuple((r, c) for r in layout.join for c in self.row_columns(r))
+            if group:
+                cells = tuple((r, c) for r in group for c in self.row_columns(r))
                 printed.append(PrintedRow(row=row.id, labels=(), cells=cells))
             else:
                 cells = tuple((row.id, c) for c in self.row_columns(row.id))
-                printed.append(PrintedRow(row=row.id, labels=(row.label, *row.variants), cells=cells))
+                labels = () if row.id in layout.bare else (row.label, *row.variants)
+                printed.append(PrintedRow(row=row.id, labels=labels, cells=cells))
         return printed
 
 
@@ -190,10 +198,7 @@ def _table(t: dict[str, Any]) -> TableDef:
         )
         for r in t["rows"]
     )
-    layouts = tuple(
-        LayoutDef(id=lay["id"], omit=tuple(lay.get("omit", ())), join=tuple(lay.get("join", ())))
-        for lay in t.get("layouts", [])
-    )
+    layouts = tuple(_layout(lay) for lay in t.get("layouts", []))
     return TableDef(
         id=t["id"],
         title=t.get("title", t["id"]),
@@ -202,6 +207,17 @@ def _table(t: dict[str, Any]) -> TableDef:
         rows=rows,
         layouts=layouts,
         markers=tuple(t.get("markers", ())),
+    )
+
+
+def _layout(lay: dict[str, Any]) -> LayoutDef:
+    join = lay.get("join", [])
+    groups = [join] if join and all(isinstance(j, str) for j in join) else join  # one group may be written flat
+    return LayoutDef(
+        id=lay["id"],
+        omit=tuple(lay.get("omit", ())),
+        join=tuple(tuple(g) for g in groups),
+        bare=tuple(lay.get("bare", ())),
     )
 
 

@@ -95,7 +95,26 @@ def describe(report: Report, name: str) -> str:
     if report.findings:
         lines.append("  findings")
         lines.extend(f"    [{f.severity}] {_label(report, f)}{f.message}" for f in report.findings)
+    lines.extend(_inferred(report))
     return "\n".join(lines)
+
+
+def _inferred(report: Report) -> list[str]:
+    """The cells placed by inference, a line per row: how, the values, the rules that confirmed them."""
+    rows: dict[tuple[str, str, str], list[str]] = {}
+    confirmed: dict[tuple[str, str, str], tuple[str, ...]] = {}
+    for table, row, col, cell in report.inferred_cells():
+        key = (table, row, cell.placed or "")
+        rows.setdefault(key, []).append(f"{col}={cell.value}")
+        confirmed[key] = cell.confirmed_by
+    if not rows:
+        return []
+    lines = ["  inferred"]
+    for (table, row, how), cells in rows.items():
+        label = _label(report, Finding(code="", message="", table=table, row=row))
+        rules = ", ".join(confirmed[(table, row, how)]) or "-"
+        lines.append(f"    [{how}] {label}{table}.{row}: {' '.join(cells)}; confirmed by {rules}")
+    return lines
 
 
 def _label(report: Report, finding: Finding) -> str:

@@ -17,8 +17,11 @@ from gongkai.layout import Layout
 from gongkai.model import Cell, Finding, Report, Source
 from gongkai.recognise.align import Match, align
 from gongkai.recognise.choose import choose_template
+from gongkai.recognise.columns import learn
+from gongkai.recognise.gaps import by_order
 from gongkai.recognise.meta import read_meta
-from gongkai.recognise.place import place
+from gongkai.recognise.place import Proposal, propose, write
+from gongkai.recognise.recover import recover
 from gongkai.recognise.rows import DocRow, layout_rows
 from gongkai.recognise.sections import find_sections
 from gongkai.template import PrintedRow, Template
@@ -47,6 +50,7 @@ def recognise(layout: Layout, templates: Mapping[str, Template], source: Source 
     report.template = template.id
     report.sections = find_sections(rows, template.sections)
     _, layouts, matches = best_alignment(template, rows)
+    matches = by_order(rows, printed_rows(template, layouts), matches)
     fill(report, template, layouts, matches)
     if report.status == "no_tables":  # nothing of any table: no template fits, and no cells are claimed
         return Report(
@@ -80,10 +84,7 @@ def best_alignment(template: Template, rows: list[DocRow]) -> tuple[float, dict[
     cache: dict[tuple[PrintedRow, int], float] = {}
     for combo in product(*choices):
         layouts = {t.id: lay for t, lay in zip(template.tables, combo, strict=True)}
-        printed: list[tuple[str, PrintedRow]] = [
-            (t.id, p) for t in template.tables for p in t.printed_rows(layouts[t.id])
-        ]
-        score, matches = align(rows, printed, cache)
+        score, matches = align(rows, printed_rows(template, layouts), cache)
         tried.append((sum(m.score for m in matches if m.row.filled()), score, layouts, matches))
     most = max(t[0] for t in tried)
     if most > 0:
@@ -91,6 +92,10 @@ def best_alignment(template: Template, rows: list[DocRow]) -> tuple[float, dict[
     else:
         chosen = next(t for t in tried if t[1] > max(t[1] for t in tried) - 1e-9)
     return chosen[1], chosen[2], chosen[3]
+
+
+def printed_rows(template: Template, layouts: dict[str, str]) -> list[tuple[str, PrintedRow]]:
+    return [(t.id, p) for t in template.tables for p in t.printed_rows(layouts[t.id])]
 
 
 def fill(report: Report, template: Template, layouts: dict[str, str], matches: list[Match]) -> None:
@@ -120,6 +125,17 @@ def fill(report: Report, template: Template, layouts: dict[str, str], matches: l
                     message=f"table {table.id} ({table.title}) was not found",
                 )
             )
+    columns = learn([m for m in matches if not m.by_order])
+    doubtful: list[Proposal] = []
     for match in matches:
-        place(match, template.table(match.table), report)
+        proposal = propose(match, template, columns)
+        if isinstance(proposal, Finding):
+            report.findings.append(proposal)
+        elif proposal.certain:
+            how = proposal.readings[0].how
+            note = "placed under its column by its position on the page" if how == "by_position" else None
+            write(report, template.table(match.table), match, proposal.readings[0], note=note)
+        elif proposal.readings:
+            doubtful.append(proposal)
+    recover(template, report, doubtful)
     report.status = "ok" if len(found) == len(template.tables) else "partial" if found else "no_tables"

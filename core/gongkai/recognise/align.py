@@ -21,6 +21,7 @@ THRESHOLD = 0.42  # below this a pair is not a match, whatever the order says
 FIT_BONUS = 0.12  # the row has exactly as many value cells as the template row
 NO_FIGURES = 0.5  # a row with blank value cells only (a header row, or a blank form) counts for less
 MAX_LABEL_CELLS = 5
+RUN_FIT = 0.9  # a row without a label whose runs of digits could make its cells: less sure than a count that fits
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Match:
     printed: PrintedRow
     table: str
     score: float
+    by_order: bool = False  # a row without a label, matched by its place between labelled neighbours
 
 
 def label_score(row: DocRow, printed: PrintedRow) -> float:
@@ -38,6 +40,8 @@ def label_score(row: DocRow, printed: PrintedRow) -> float:
     fits = n_cells in (filled, len(row.trimmed_slots()), len(row.slots))
     weight = 1.0 if filled else NO_FIGURES
     if not printed.labels:  # a row printed without a label: known by its count of numbers alone
+        if not fits and row.could_split_into(n_cells):
+            return RUN_FIT * weight * (1.0 if not row.labels else 0.8)  # its digits glued into runs
         if not fits:
             return 0.0
         return weight * (1.0 if not row.labels else 0.8)

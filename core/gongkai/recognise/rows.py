@@ -7,11 +7,12 @@ a `DocRow`, the grid row keeping its column numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gongkai.layout import Grid, Layout, Line, Piece
 from gongkai.model import Where
-from gongkai.numbers import Parsed, parse_cell, split_numbers
+from gongkai.numbers import Parsed, clean, parse_cell, split_numbers
+from gongkai.recognise.unglue import unglue
 
 # The text of a preceding label-only row is read as the start of a wrapped label only when short.
 MAX_WRAP_PREFIX = 40
@@ -39,6 +40,7 @@ class DocRow:
     slots: list[Slot] = field(default_factory=list)
     prefix: str = ""
     grid: bool = False  # a row of a real table: its cells are where the document put them
+    glued: bool = False  # cut out of a line whose cells lost their separators: the label may carry a header
 
     @property
     def text(self) -> str:
@@ -57,18 +59,28 @@ class DocRow:
     def filled(self) -> list[Slot]:
         return [s for s in self.slots if not s.blank]
 
+    def could_split_into(self, n: int) -> bool:
+        """Whether runs of digits in this row could be read as n cells (see `recognise.split`)."""
+        filled = self.filled()
+        if not filled or len(filled) >= n or any(s.parsed.kind != "number" for s in filled):
+            return False
+        digits = sum(len(clean(s.parsed.raw).lstrip("+-").replace(".", "")) for s in filled)
+        return digits >= n and (self.glued or digits > len(filled))
+
 
 def layout_rows(layout: Layout) -> list[DocRow]:
     """Every line and every grid row of the layout, in reading order."""
     rows: list[DocRow] = []
     for block_no, block in enumerate(layout.blocks):
         if isinstance(block, Line):
-            rows.append(_split(len(rows), block.cells))
+            rows.extend(_line_rows(len(rows), block))
         elif isinstance(block, Grid):
             table_no = block.index if block.index is not None else block_no
             for grid_row in block.rows():
                 pieces = [
-                    Piece(c.text, Where(page=c.where.page or block.page, table=table_no, row=c.row, col=c.col))
+                    Piece(
+                        c.text, replace(c.where, page=c.where.page or block.page, table=table_no, row=c.row, col=c.col)
+                    )
                     for c in grid_row
                 ]
                 rows.append(_split(len(rows), pieces))
@@ -76,6 +88,21 @@ def layout_rows(layout: Layout) -> list[DocRow]:
     rows = _gather_figures(rows)
     _attach_prefixes(rows)
     return rows
+
+
+def _line_rows(index: int, line: Line) -> list[DocRow]:
+    """A text line as one row, or as the rows a line of glued cells holds."""
+    texts = [p for p in line.cells if p.text.strip()]
+    glued = unglue(texts[0].text) if len(texts) == 1 else None
+    if not glued:
+        return [_split(index, line.cells)]
+    where = texts[0].where
+    out = []
+    for n, (label, runs) in enumerate(glued):
+        row = _split(index + n, [Piece(label, where), *(Piece(run, where) for run in runs)])
+        row.glued = True
+        out.append(row)
+    return out
 
 
 def _split(index: int, cells: list[Piece]) -> DocRow:
@@ -129,7 +156,13 @@ def _gather_figures(rows: list[DocRow]) -> list[DocRow]:
         run, i, crossed_blank = _run(rows, i)
         host = next((k for k in range(len(out) - 1, -1, -1) if out[k].cells), None)
         blank_before = host is not None and host < len(out) - 1
-        takes = host is not None and bool(out[host].labels) and not out[host].slots and _short_label(out[host])
+        takes = (
+            host is not None
+            and bool(out[host].labels)
+            and not out[host].slots
+            and not out[host].grid
+            and _short_label(out[host])
+        )
         if len(run) == 1 and blank_before and len(run[0].slots) == 1:
             takes = False
         cells = [c for r in run for c in r.cells if c.text.strip()] if len(run) > 1 else run[0].cells
@@ -146,7 +179,8 @@ def _gather_figures(rows: list[DocRow]) -> list[DocRow]:
 
 
 def _bare(row: DocRow) -> bool:
-    return row.is_data and not row.labels and bool(row.filled())
+    """Figures without a label, on a text line (a grid row's cells are where the table put them: never moved)."""
+    return row.is_data and not row.labels and bool(row.filled()) and not row.grid
 
 
 def _single(row: DocRow) -> bool:
