@@ -116,9 +116,13 @@ def splits(tokens: Sequence[str], kinds: Sequence[ValueType], sums: Sequence[Sum
         if i < token or i + 1 > chars:
             return
         r = leftmost[i]
-        if r >= 0 and lacks[r] is not None and unplaced[r] == i + 1:
-            if not low[chars][i + 1] <= lacks[r] <= high[chars][i + 1]:  # type: ignore[operator]
-                return
+        if (
+            r >= 0
+            and (need := lacks[r]) is not None
+            and unplaced[r] == i + 1
+            and not low[chars][i + 1] <= need <= high[chars][i + 1]
+        ):
+            return
         pr, tr = part_rule[i], total_rule[i]
         for part in options(i, rest):
             if not valid(part, kinds[i]):
