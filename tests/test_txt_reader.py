@@ -43,7 +43,7 @@ def test_plugin_registers_the_reader() -> None:
     gongkai_txt.gongkai_readers(register=registered.append)
     assert [r.name for r in registered] == ["txt"]
     assert isinstance(registered[0], Reader)
-    assert registered[0].extensions == (".txt", ".text")
+    assert registered[0].extensions == (".txt", ".text", ".md", ".markdown")
 
 
 def test_layout_header() -> None:

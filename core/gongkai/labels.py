@@ -61,6 +61,21 @@ def best_similarity(labels: tuple[str, ...], text: str) -> float:
     return max((similarity(normalise(label), norm) for label in labels), default=0.0)
 
 
+# A glued label (header text run into it) is compared by its ending, this many characters around the label's length.
+SUFFIX_SLACK = 4
+
+
+def best_suffix_similarity(labels: tuple[str, ...], text: str) -> float:
+    """How well the end of `text` reads as one of the labels: a row whose line glued header text before it."""
+    norm = normalise(text)
+    best = 0.0
+    for label in labels:
+        lab = normalise(label)
+        for k in range(max(2, len(lab) - SUFFIX_SLACK), min(len(norm), len(lab) + SUFFIX_SLACK) + 1):
+            best = max(best, similarity(lab, norm[-k:]))
+    return best
+
+
 def contains(text: str, key: str) -> bool:
     """Whether a normalised key occurs in a normalised text."""
     return normalise(key) in normalise(text)

@@ -81,7 +81,9 @@ class HtmlReader:
             raise ReadError(f"no visible text in the page{hint}")
         if re.search(r"<(?:html|body)\b", text[:_EARLY], re.I) and not _ENDS.search(text[-4096:]):
             problems.append("the page ends without </body> or </html>: it may be cut short")
-        return Layout(blocks=walker.blocks, format="html", encoding=encoding, problems=problems)
+        title = root.findtext(".//head/title") or root.findtext(".//title")
+        title = " ".join(title.split()) if title else None
+        return Layout(blocks=walker.blocks, format="html", encoding=encoding, problems=problems, title=title or None)
 
 
 def text_lines(text: str) -> list[Block]:

@@ -1,12 +1,15 @@
-"""Plain text: one Line per text line, its cells split at tabs.
+"""Plain text: one Line per text line, its cells split at tabs; Markdown pipe tables as grids.
 
-Text extractions of the reports come in two table shapes:
+Text extractions of the reports come in three table shapes:
 
 - tab rows: a table row per line, cells between tabs, blank cells kept;
 - docx-style: each table cell on its own line after a single tab, a line
   break inside a cell continuing on the next line without a tab, rows
   separated by blank lines. Such a run of cell lines is gathered into one
-  Line, a cell per Piece.
+  Line, a cell per Piece;
+- pipe tables (Markdown, from OCR engines and converters, saved as .md or
+  .txt): each run of `| … |` lines is a Grid (`gongkai_txt.pipes`), and the
+  prose around it loses its `#` and `**` marks.
 
 Blank lines are kept as empty Lines: the recogniser reads them as row breaks.
 """
@@ -17,9 +20,10 @@ import re
 
 from gongkai.errors import ReadError
 from gongkai.hookspecs import Document
-from gongkai.layout import Layout, Line, Piece
+from gongkai.layout import Block, Layout, Line, Piece
 from gongkai.model import Where
 from gongkai.textcodec import decode_text
+from gongkai_txt import pipes
 
 # Word-to-text export debris.
 _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
@@ -31,7 +35,7 @@ _MAX_CONTINUATION_LINES, _MAX_CONTINUATION_CHARS = 3, 40
 
 class TxtReader:
     name: str = "txt"
-    extensions: tuple[str, ...] = (".txt", ".text")
+    extensions: tuple[str, ...] = (".txt", ".text", ".md", ".markdown")
 
     def sniff(self, head: bytes, name: str | None) -> float:
         try:
@@ -46,13 +50,23 @@ class TxtReader:
         return Layout(blocks=list(parse_lines(text)), format="txt", encoding=encoding)
 
 
-def parse_lines(text: str) -> list[Line]:
-    """The Lines of a decoded text ("\\n" newlines)."""
+def parse_lines(text: str) -> list[Block]:
+    """The Lines (and pipe-table Grids) of a decoded text ("\\n" newlines)."""
     lines = _clean_lines(text)
-    out: list[Line] = []
+    markdown = pipes.has_tables([line for _, line in lines])
+    out: list[Block] = []
+    tables = 0
     i = 0
     while i < len(lines):
         number, line = lines[i]
+        if markdown and pipes.is_pipe_row(line):
+            end = i
+            while end < len(lines) and pipes.is_pipe_row(lines[end][1]):
+                end += 1
+            out.append(pipes.grid(lines[i:end], tables))
+            tables += 1
+            i = end
+            continue
         kind = _kind(line)
         if kind == "cell":
             row, i = _gather_row(lines, i)
@@ -61,6 +75,8 @@ def parse_lines(text: str) -> list[Line]:
         if kind == "blank":
             out.append(Line(cells=[]))
         else:  # prose is a tab row of one cell
+            if markdown:
+                line = pipes.prose(line)
             out.append(Line(cells=[Piece(c, Where(line=number, col=j)) for j, c in enumerate(line.split("\t"))]))
         i += 1
     return out

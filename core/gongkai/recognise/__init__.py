@@ -29,7 +29,7 @@ from gongkai.template import PrintedRow, Template
 
 def recognise(layout: Layout, templates: Mapping[str, Template], source: Source | None = None) -> Report:
     rows = layout_rows(layout)
-    meta = read_meta(rows)
+    meta = read_meta(rows, layout.title)
     text = "\n".join(r.text for r in rows)
     report = Report(meta=meta, source=source or Source())
     report.findings.extend(Finding(code="reader", message=p, severity="info") for p in layout.problems)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from gongkai.labels import best_similarity
+from gongkai.labels import best_similarity, best_suffix_similarity
 from gongkai.recognise.rows import DocRow
 from gongkai.template import PrintedRow
 
@@ -53,6 +53,8 @@ def label_score(row: DocRow, printed: PrintedRow) -> float:
     if row.prefix:
         candidates.add(row.prefix + "".join(texts))
     best = max((best_similarity(printed.labels, c) for c in candidates), default=0.0)
+    if row.glued and texts:  # header text glued before the label: its end is what counts
+        best = max(best, best_suffix_similarity(printed.labels, texts[-1]))
     return weight * (best + FIT_BONUS if fits and best > 0 else best)
 
 

@@ -23,6 +23,14 @@ _SUBJECT = re.compile(r"信息公开|政务公开")
 _PROSE = re.compile(r"^(?:根据|按照|本报告|依据|现将|特此)")
 _STARTS_BARE = re.compile(r"^(?:(?:19|20)\d{2}年度?)?(?:政府信息公开|政务公开|信息公开|年度|工作年度)")
 _NOT_TITLE = re.compile(r"[：:>|。，,；;]")
+# A title cites no other document, and does not begin where a phrase ends.
+_CITES = re.compile(r"[《》〈〉]")
+_FRAGMENT_START = re.compile(r"^[》〉）)」』】、，。；：！？.,;:!?的与及或等]")  # not 和: 和平区, 和田
+MAX_TITLE_TAIL = 12  # the end of a title broken onto the next line is short
+# "XX局2021年政府信息公开工作年度报告_XX市人民政府", "… - XX网", "…｜XX门户"
+_SITE_SEPARATOR = re.compile(r"\s*(?:_|\||｜|\s[-－—–]+\s|——|--)\s*")
+_WORD_PREFIX = re.compile(r"^\s*Microsoft\s+Word\s*-\s*", re.IGNORECASE)
+_FILE_SUFFIX = re.compile(r"\.(?:docx?|wps|pdf|html?)$", re.IGNORECASE)
 _NAME = re.compile(r"^[^。，,；;：:\s]{2,30}$")  # a signature: a short name, no sentence punctuation
 _DATE_AT_END = re.compile(r"\s((?:\d{4}|[〇○零O０一二三四五六七八九]{4})\s*年.{1,6}月.{1,6}日)\s*$")
 _CN_YEAR = re.compile(r"([〇○零O０一二三四五六七八九]{4})年")
@@ -39,13 +47,14 @@ _CN_DATE = re.compile(
 )
 
 
-def read_meta(rows: list[DocRow]) -> Meta:
+def read_meta(rows: list[DocRow], declared: str | None = None) -> Meta:
+    """The metadata the text shows; `declared` is the title the file declares (a web page's <title>)."""
     prose = [
         arabic_years(simplified(r.labels[0].text.strip()))
         for r in rows
         if len(r.labels) == 1 and not r.is_data and r.labels[0].text.strip()
     ]
-    title = _title(prose)
+    title = _title(prose) or _declared_title(declared)
     meta = Meta(title=title)
     if title:
         meta.agency = _agency_from_title(title)
@@ -70,19 +79,44 @@ def _title(prose: list[str]) -> str | None:
     lines = [re.sub(r"\s+", "", line) for line in prose[:MAX_TITLE_SEARCH]]
     for n, line in enumerate(lines):
         title = line
-        if title.endswith("报") and n + 1 < len(lines) and lines[n + 1].startswith("告"):
-            title += lines[n + 1]  # "……年度报" / "告": a PDF broke the title inside a word
-        if (
-            not ("报告" in title[-8:] and _SUBJECT.search(title))
-            or len(title) > MAX_TITLE
-            or _PROSE.match(title)
-            or _NOT_TITLE.search(title)
-        ):
+        after = lines[n + 1] if n + 1 < len(lines) else ""
+        if "报告" not in title[-8:] and len(after) <= MAX_TITLE_TAIL and (title + after).endswith("报告"):
+            title += after  # "……年度报" / "告": a PDF or a fixed-width dump broke the title inside a word
+        if not looks_like_title(title):
             continue
         prev = lines[n - 1] if n else ""
-        if _STARTS_BARE.match(title) and prev and len(prev) <= 30 and not _NOT_TITLE.search(prev):
+        if _STARTS_BARE.match(title) and prev and len(prev) <= 30 and looks_like_start(prev):
             title = prev + title  # "2020 年沂源县工信局" / "政府信息公开工作年度报告"
         return title
+    return None
+
+
+def looks_like_title(text: str) -> bool:
+    """A report's title: it names a report on disclosure, and it is no sentence and no piece of one."""
+    return (
+        "报告" in text[-8:]
+        and bool(_SUBJECT.search(text))
+        and len(text) <= MAX_TITLE
+        and not _PROSE.match(text)
+        and looks_like_start(text)
+    )
+
+
+def looks_like_start(text: str) -> bool:
+    """Text that can open a title: no sentence punctuation, no cited document, not the tail of a phrase."""
+    return not _NOT_TITLE.search(text) and not _CITES.search(text) and not _FRAGMENT_START.match(text)
+
+
+def _declared_title(declared: str | None) -> str | None:
+    """The file's declared title, once a site's name after a separator (or Word's prefix) is cut off."""
+    if not declared:
+        return None
+    text = arabic_years(simplified(declared))
+    for part in _SITE_SEPARATOR.split(_WORD_PREFIX.sub("", text)):
+        part = re.sub(r"\s+", "", part)
+        part = _FILE_SUFFIX.sub("", part)
+        if looks_like_title(part):
+            return part
     return None
 
 
