@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -26,7 +27,7 @@ from gongkai.builtin_templates import TEMPLATE_DIR
 from gongkai.errors import GongkaiError, NoReaderError, WriteError
 from gongkai.forms import FORMS
 from gongkai.hookspecs import Writer
-from gongkai.model import Cell, Finding, Report, Source, Where
+from gongkai.model import Cell, Finding, Placement, Report, Source, Where
 from gongkai.plugins import Registry
 from gongkai.template import load_template
 from gongkai_csv import LONG_HEADER, WIDE_LEADING, LongCsvWriter, WideCsvWriter
@@ -98,6 +99,10 @@ def opt_int(text: str) -> int | None:
     return int(text) if text else None
 
 
+def opt_float(text: str) -> float | None:
+    return float(text) if text else None
+
+
 def write(writer: Writer, reports: list[Report] | Iterator[Report], **options: str) -> bytes:
     out = io.BytesIO()
     writer.write(reports, out, options)
@@ -118,6 +123,10 @@ def read_long(data: bytes) -> dict[int, dict[str, dict[str, dict[str, Cell]]]]:
             table=opt_int(row["where_table"]),
             row=opt_int(row["where_row"]),
             col=opt_int(row["where_col"]),
+            x0=opt_float(row["where_x0"]),
+            top=opt_float(row["where_top"]),
+            x1=opt_float(row["where_x1"]),
+            bottom=opt_float(row["where_bottom"]),
         )
         cell = Cell(
             value=number(row["value"]),
@@ -126,10 +135,19 @@ def read_long(data: bytes) -> dict[int, dict[str, dict[str, dict[str, Cell]]]]:
             derived=opt(row["derived"]),
             unit=opt(row["unit"]),
             note=opt(row["note"]),
+            placed=cast(Placement | None, opt(row["placed"])),
+            confirmed_by=tuple(row["confirmed_by"].split()),
         )
         tables = reports.setdefault(int(row["report"]), {})
         tables.setdefault(row["table"], {}).setdefault(row["row"], {})[row["column"]] = cell
     return reports
+
+
+def rounded(where: Where | None) -> Where | None:
+    """Where as a file carries it: nothing when it is empty, the box to 2 decimals."""
+    if where is None or not where.to_dict():
+        return None
+    return Where(**{k: round(v, 2) if isinstance(v, float) else v for k, v in where.__dict__.items()})
 
 
 def comparable(report: Report) -> dict[str, dict[str, dict[str, Cell]]]:
@@ -138,8 +156,16 @@ def comparable(report: Report) -> dict[str, dict[str, dict[str, Cell]]]:
     for t, rows in report.tables.items():
         for r, cols in rows.items():
             for c, cell in cols.items():
-                where = cell.where if cell.where is not None and cell.where.to_dict() else None
-                copy = Cell(cell.value, cell.raw or None, where, cell.derived, cell.unit, cell.note)
+                copy = Cell(
+                    cell.value,
+                    cell.raw or None,
+                    rounded(cell.where),
+                    cell.derived,
+                    cell.unit,
+                    cell.note,
+                    cell.placed,
+                    cell.confirmed_by,
+                )
                 out.setdefault(t, {}).setdefault(r, {})[c] = copy
     return out
 
@@ -319,6 +345,34 @@ def test_a_full_report_with_every_kind_of_cell(tid: str) -> None:
     same_cells(back[1], comparable(report))
     (row,) = read_rows(write(WideCsvWriter(), [report]))
     assert row["title"] == report.meta.title and row["published"] == "2022-01-26"
+
+
+def placed_cell() -> Cell:
+    """A figure as the PDF reader boxes it (unrounded), placed under its column heading."""
+    where = Where(page=1, line=36, col=7, x0=506.0, top=587.600763779528, x1=519.5, bottom=596.600763779528)
+    return Cell(value=515, raw="515", where=where, placed="by_position", confirmed_by=("applications.row_total",))
+
+
+def test_long_carries_the_placement_and_the_box() -> None:
+    header = list(LONG_HEADER)
+    at = header.index("derived")
+    assert header[at + 1 : at + 3] == ["placed", "confirmed_by"]
+    assert header[header.index("where_col") + 1 :] == ["where_x0", "where_top", "where_x1", "where_bottom"]
+    report = make_report("gov-2021")
+    report.tables["applications"]["new_received"]["total"] = placed_cell()
+    data = write(LongCsvWriter(), [report])
+    rows = {(r["row"], r["column"]): r for r in read_rows(data)}
+    row = rows[("new_received", "total")]
+    assert (row["placed"], row["confirmed_by"]) == ("by_position", "applications.row_total")
+    assert [row[f"where_{k}"] for k in ("x0", "top", "x1", "bottom")] == ["506.0", "587.6", "519.5", "596.6"]
+    assert rows[("granted", "total")]["confirmed_by"] == "applications.row_total applications.balance"
+    plain = rows[("new_received", "natural_person")]
+    assert [plain[k] for k in ("placed", "confirmed_by", "where_x0", "where_bottom")] == ["", "", "", ""]
+    back = read_long(data)[1]
+    assert back["applications"]["new_received"]["total"].where == Where(
+        1, 36, None, None, 7, 506.0, 587.6, 519.5, 596.6
+    )
+    same_cells(back, comparable(report))
 
 
 # --- the text of the file -------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 
 import gongkai
-from conftest import SEEDS, expected_for
+from conftest import FIXTURES, SEEDS, expected_for
 from gongkai_json import dumps_report, load_schema, read_report_json
 
 
@@ -29,3 +29,12 @@ def test_not_a_report_output_still_validates() -> None:
 
 def test_output_is_stable() -> None:
     assert dumps_report(gongkai.convert(SEEDS[2])) == dumps_report(gongkai.convert(SEEDS[2]))
+
+
+def test_pdf_output_with_boxes_validates_and_reads_back() -> None:
+    report = gongkai.convert(FIXTURES / "generated" / "pdf" / "pdf-06-official-gov2021-borderless.pdf")
+    data = dumps_report(report)
+    jsonschema.Draft202012Validator(load_schema()).validate(json.loads(data))
+    total = json.loads(data)["cells"]["applications"]["new_received"]["total"]
+    assert {"x0", "top", "x1", "bottom"} <= set(total["where"])
+    assert dumps_report(read_report_json(data)) == data

@@ -67,7 +67,14 @@ def make_report(tid: str, amount: Decimal = Decimal("96171.6")) -> Report:
     apps["carried_over"]["total"] = Cell(value=0, derived="applications.row_total")
     for col in ("natural_person", "commercial_enterprise"):
         apps["carried_forward"][col] = Cell(value=0, derived="applications.row_total", note="总计为0")
-    apps["granted"]["total"] = Cell(value=12, raw="12", where=Where(page=3), note="aligned right: row lost cells")
+    apps["granted"]["total"] = Cell(
+        value=12,
+        raw="12",
+        where=Where(page=3, line=12, col=2, x0=412.5, top=301.25, x1=424.0, bottom=311.75),
+        note="aligned right: row lost cells",
+        placed="aligned_right",
+        confirmed_by=("applications.row_total", "applications.balance"),
+    )
     return Report(
         template=tid,
         template_reason=f"column headings of table 二 match {tid}",
@@ -285,6 +292,30 @@ def test_plugin_template_ids_stay_open() -> None:
     assert schema_errors(json.loads(write_json(report))) == []
 
 
+def test_boxed_placed_cell_validates() -> None:
+    """A cell with its box on the page and an inferred placement: written to 2 decimals, valid, read back."""
+    report = make_report("gov-2021")
+    where = Where(page=2, line=36, col=7, x0=506.0, top=587.600763779528, x1=519.5, bottom=596.6049)
+    cell = Cell(value=515, raw="515", where=where, placed="by_position", confirmed_by=("applications.row_total",))
+    report.tables["applications"]["new_received"]["total"] = cell
+    data = json.loads(write_json(report), parse_float=Decimal)
+    assert schema_errors(data) == []
+    written = data["cells"]["applications"]["new_received"]["total"]
+    assert written["where"] == {
+        "page": 2,
+        "line": 36,
+        "col": 7,
+        "x0": Decimal("506.0"),
+        "top": Decimal("587.6"),
+        "x1": Decimal("519.5"),
+        "bottom": Decimal("596.6"),
+    }
+    assert (written["placed"], written["confirmed_by"]) == ("by_position", ["applications.row_total"])
+    back = read_report_json(write_json(report))
+    assert write_json(back) == write_json(report)
+    assert back.cell("applications", "new_received", "total").confirmed_by == ("applications.row_total",)
+
+
 def _ids(schema: dict[str, Any], node: dict[str, Any]) -> Any:
     """The ids an `*_ids` definition requires, nested, following $refs."""
     while "$ref" in node:
@@ -342,6 +373,12 @@ def _break(data: dict[str, Any], how: str) -> None:
         data["extra"] = 1
     elif how == "unknown layout table":
         data["layouts"]["procurement"] = "standard"
+    elif how == "unknown placement":
+        data["cells"]["applications"]["granted"]["total"]["placed"] = "guessed"
+    elif how == "rules as one text":
+        data["cells"]["applications"]["granted"]["total"]["confirmed_by"] = "applications.row_total"
+    elif how == "box as text":
+        data["cells"]["applications"]["granted"]["total"]["where"]["x0"] = "412.5"
     else:
         raise AssertionError(how)
 
@@ -364,6 +401,9 @@ def _break(data: dict[str, Any], how: str) -> None:
         "bad sha256",
         "unknown top-level key",
         "unknown layout table",
+        "unknown placement",
+        "rules as one text",
+        "box as text",
     ],
 )
 def test_schema_rejects_broken_output(how: str) -> None:

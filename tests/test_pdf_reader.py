@@ -31,10 +31,10 @@ import gongkai_pdf
 from conftest import ROOT
 from gongkai.errors import ReadError
 from gongkai.hookspecs import Document, Reader
-from gongkai.layout import Grid, Layout, Line
+from gongkai.layout import Grid, GridCell, Layout, Line, Piece
 from gongkai_pdf import PdfReader
 from gongkai_pdf.build import build_layout
-from gongkai_pdf.extract import Char, PageData, Segment
+from gongkai_pdf.extract import Char, PageData, Segment, open_pdf
 
 DATA = Path(__file__).parent / "data" / "pdf"
 READER = PdfReader()
@@ -196,6 +196,128 @@ def test_figures_in_a_row_are_not_a_page_number() -> None:
     row = layout.blocks[1]
     assert isinstance(row, Line) and [p.text for p in row.cells] == ["行政许可", "12"]  # cells at the wide gap
     assert (row.cells[1].where.page, row.cells[1].where.line, row.cells[1].where.col) == (1, 2, 1)
+
+
+# --- boxes on the page ---------------------------------------------------------------------------
+
+BORDERLESS = ROOT / "fixtures" / "generated" / "pdf" / "pdf-06-official-gov2021-borderless.pdf"
+NEW_RECEIVED, CARRIED_OVER = "一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量"
+
+
+def read_path(path: Path) -> Layout:
+    return READER.read(Document(data=path.read_bytes(), name=path.name))
+
+
+def page_sizes(path: Path) -> dict[int, tuple[float, float]]:
+    with open_pdf(path.read_bytes()) as pages:
+        return {p.number: (p.width, p.height) for p in pages}
+
+
+def row_of(layout: Layout, label: str) -> list[Piece] | list[GridCell]:
+    """The pieces of the line, or the cells of the grid row, that start with this label."""
+    for block in layout.blocks:
+        if isinstance(block, Line) and block.cells[0].text == label:
+            return block.cells
+        if isinstance(block, Grid):
+            for row in block.rows():
+                if row and row[0].text == label:
+                    return row
+    raise AssertionError(f"no row {label}")
+
+
+def box_of(piece: Piece | GridCell) -> tuple[float, float, float, float]:
+    box = piece.where.box
+    assert box is not None, piece
+    return box
+
+
+def inside(piece: Piece | GridCell, size: tuple[float, float]) -> bool:
+    x0, top, x1, bottom = box_of(piece)
+    return 0 <= x0 < x1 <= size[0] and 0 <= top < bottom <= size[1]
+
+
+@pytest.mark.parametrize(("path", "total"), [(DATA / "gov2021_ruled.pdf", "11"), (BORDERLESS, "515")])
+def test_a_figure_carries_its_box_on_the_page(path: Path, total: str) -> None:
+    """Table 三's new_received 总计, in a grid cell (ruled) and in a piece of a line (borderless)."""
+    cell = row_of(read_path(path), NEW_RECEIVED)[-1]
+    assert cell.text == total
+    assert cell.where.page is not None and inside(cell, page_sizes(path)[cell.where.page])
+    assert cell.where.to_dict()["x0"] == round(box_of(cell)[0], 2)
+
+
+def test_figures_of_a_borderless_row_are_left_to_right_under_their_columns() -> None:
+    layout = read_path(BORDERLESS)
+    rows = [[box_of(p) for p in row_of(layout, label)[1:]] for label in (NEW_RECEIVED, CARRIED_OVER)]
+    assert [len(r) for r in rows] == [7, 7]
+    for boxes in rows:
+        assert all(a[2] < b[0] for a, b in zip(boxes, boxes[1:], strict=False)), "left to right, apart"
+    for a, b in zip(*rows, strict=True):
+        assert a[0] < b[2] and b[0] < a[2], "one column: the figures overlap horizontally"
+        assert a[3] <= b[1], "the second row below the first"
+
+
+def test_every_grid_cell_has_a_box_on_its_own_page() -> None:
+    path = DATA / "gov2021_ruled.pdf"
+    layout = read_path(path)
+    sizes = page_sizes(path)
+    cells = [c for g in grids(layout) for c in g.cells]
+    assert all(c.where.page is not None and inside(c, sizes[c.where.page]) for c in cells)
+    three = grid_with(layout, "申请人情况")
+    first, carried = row_of(layout, NEW_RECEIVED)[0], row_of(layout, "四、结转下年度继续办理")[0]
+    assert (first.where.page, carried.where.page) == (2, 3)  # the table runs over a page break
+    assert box_of(carried)[1] < box_of(first)[1]  # near the top of its own page
+    assert first in three.cells and carried in three.cells
+
+
+def test_a_blank_grid_cell_has_its_rectangle_for_a_box() -> None:
+    xs = [72.0, 200.0, 260.0, 320.0]
+    page = PageData(
+        1, *A4, *ruled_rows([[("信息内容", 1), ("甲", 1), ("乙", 1)], [("规章", 1), ("", 1), ("2", 1)]], 600, xs)
+    )
+    (grid,) = grids(build_layout([page], 1))
+    boxes = {(c.row, c.col): c.where.box for c in grid.cells}
+    assert boxes[(1, 1)] == (200, 620, 260, 640)  # between its rules
+    assert boxes[(1, 2)] == (262, 625, 266.5, 634)  # the characters of "2"
+
+
+def test_boxes_of_a_sideways_page_are_upright() -> None:
+    path = DATA / "sideways.pdf"
+    ((width, height),) = page_sizes(path).values()
+    (grid,) = grids(read_path(path))
+    assert all(inside(cell, (height, width)) for cell in grid.cells)  # the page turned a quarter
+    x0, top, x1, bottom = box_of(next(c for c in grid.cells if c.text == "本年制发件数"))
+    assert x1 - x0 > 4 * (bottom - top)  # the text runs across the box, as it reads
+
+
+def test_a_figure_close_to_its_label_is_a_piece_of_its_own() -> None:
+    """ "规章 0" in one cell (a row printed without rules): the 0 gets its own piece and box."""
+    chars = [*text_at("规章 0", 72, 300), *text_at("1", 200, 300), *text_at("36", 260, 300)]
+    (row,) = build_layout([PageData(1, *A4, chars=chars)], 1).blocks
+    assert isinstance(row, Line)
+    assert [(p.text, p.where.col) for p in row.cells] == [("规章", 0), ("0", 0), ("1", 1), ("36", 2)]
+    assert [p.where.box for p in row.cells] == [
+        (72, 300, 92, 310),
+        (97, 300, 102, 310),
+        (200, 300, 205, 310),
+        (260, 300, 270, 310),
+    ]
+    words = [*text_at("规章 — 3", 72, 300), *text_at("本年度 无", 72, 330), *text_at("共计 12 件", 72, 360)]
+    assert [[p.text for p in b.cells] for b in build_layout([PageData(1, *A4, chars=words)], 1).blocks] == [
+        ["规章", "—", "3"],
+        ["本年度 无"],  # no digit: prose
+        ["共计 12 件"],  # only trailing figures
+    ]
+
+
+def test_a_page_number_cut_off_takes_its_characters_with_it() -> None:
+    page = PageData(1, *A4, chars=[*text_at("一、总体情况", 72, 90), *text_at("规章 0 0- 4 -", 72, 700)])
+    row = build_layout([page], 1).blocks[1]
+    assert isinstance(row, Line)
+    assert [(p.text, p.where.box) for p in row.cells] == [
+        ("规章", (72, 700, 92, 710)),
+        ("0", (97, 700, 102, 710)),
+        ("0", (107, 700, 112, 710)),
+    ]
 
 
 # --- unruled tables: the token path ---------------------------------------------------------------

@@ -32,6 +32,7 @@ from test_csv_writer import (
     comparable,
     corpus_id,
     corpus_reports,
+    placed_cell,
     plugin_report,
     report_of,
     same_cells,
@@ -95,10 +96,12 @@ def test_plugin_registers_the_writer() -> None:
 def read_cells_sheet(ws: Any) -> dict[str, dict[str, dict[str, Cell]]]:
     rows = ws.iter_rows(values_only=True)
     header = list(next(rows))
+    next(rows)  # the Chinese labels
     out: dict[str, dict[str, dict[str, Cell]]] = {}
     for values in rows:
         row = dict(zip(header, values, strict=True))
         parts = [row[f"where_{k}"] for k in ("page", "line", "table", "row", "col")]
+        parts += [float(v) for v in row["where_box"].split(",")] if row["where_box"] else [None] * 4
         cell = Cell(
             value=model_value(row["value"], row["value_exact"]),
             raw=row["raw"],
@@ -106,6 +109,8 @@ def read_cells_sheet(ws: Any) -> dict[str, dict[str, dict[str, Cell]]]:
             derived=row["derived"],
             unit=row["unit"],
             note=row["note"],
+            placed=row["placed"],
+            confirmed_by=tuple((row["confirmed_by"] or "").split()),
         )
         out.setdefault(row["table"], {}).setdefault(row["row"], {})[row["column"]] = cell
     return out
@@ -187,6 +192,36 @@ def test_the_form_layout_of_table_three_and_four() -> None:
     assert [ws.cell(r, 1).value for r in range(2, 5)] == ["第二十条第（一）项", "信息内容", "规章"]
 
 
+def test_placement_and_box_in_the_cells_sheet_the_comment_and_the_data_set() -> None:
+    report = make_report("gov-2021")
+    report.tables["applications"]["new_received"]["total"] = placed_cell()
+    wb = load(write([report]))
+    ws = wb["cells"]
+    ids, labels = [c.value for c in ws[1]], [c.value for c in ws[2]]
+    chinese = dict(zip(ids, labels, strict=True))
+    assert (chinese["placed"], chinese["confirmed_by"], chinese["where_box"]) == (
+        "推断方式",
+        "确认规则",
+        "页面位置 x0,top,x1,bottom",
+    )
+    assert ws.freeze_panes == "D3"
+    rows = {r[:3]: dict(zip(ids, r, strict=True)) for r in ws.iter_rows(min_row=3, values_only=True)}
+    row = rows[("applications", "new_received", "total")]
+    assert (row["placed"], row["confirmed_by"], row["where_box"]) == (
+        "by_position",
+        "applications.row_total",
+        "506.0,587.6,519.5,596.6",
+    )
+    same_cells(read_cells_sheet(ws), comparable(report))
+    form = wb[HEADINGS["applications"]]
+    comment = next(c.comment.text for r in form.iter_rows() for c in r if c.value == 515)
+    assert "推断 placed: by_position" in comment and "确认 confirmed by: applications.row_total" in comment
+    _, _, (first, _) = read_sheet(load(write([report, make_report("gov-2019")]))["applications"])
+    notes = first["notes"].value
+    assert "placed by_position confirmed by applications.row_total: new_received.total" in notes
+    assert "placed aligned_right confirmed by applications.row_total applications.balance: granted.total" in notes
+
+
 def test_exactly_one_report_gives_the_report_workbook_else_a_data_set() -> None:
     report = make_report("gov-2021")
     assert load(write([report])).sheetnames[0] == "报告"
@@ -228,7 +263,7 @@ def test_numbers_are_numbers_and_decimals_exact() -> None:
             for c in row:
                 numeric_text = isinstance(c.value, str) and c.value.strip().lstrip("-").replace(".", "").isdigit()
                 assert not numeric_text, (ws.title, c.coordinate)
-    values = [row[5] for row in wb["cells"].iter_rows(min_row=2, values_only=True)]
+    values = [row[5] for row in wb["cells"].iter_rows(min_row=3, values_only=True)]
     assert all(v is None or isinstance(v, int | float) for v in values)
     same_cells(read_cells_sheet(wb["cells"]), comparable(report))
     ws = wb[HEADINGS["active_disclosure"]]
@@ -307,6 +342,10 @@ def check_dataset(reports: list[Report], data: bytes) -> None:
             notes = row["notes"].value or ""
             for rule, where in derived.items():
                 assert f"derived {rule}: {', '.join(where)}" in notes
+            for r, c in cells:
+                cell = own.get(r, {}).get(c)
+                if cell and cell.placed:
+                    assert f"placed {cell.placed}" in notes and f"{r}.{c}" in notes
     if "applications" in UNION_CELLS:
         _, labels, _ = read_sheet(wb["applications"])
         assert labels[5] == "一、本年新收政府信息公开申请数量｜自然人"

@@ -6,9 +6,11 @@ come (a data set of any size in the memory of one report).
 `csv` — long (tidy): one row per cell, tables / rows / columns in the
 report's own order (template order). Columns: report (1, 2, … : position in
 the file), source, sha256, agency, year, template, table, row, column,
-[row_label, column_label with labels=1], value, derived (rule id), raw
-(printed text), unit, note, where_page, where_line, where_table, where_row,
-where_col.
+[row_label, column_label with labels=1], value, derived (rule id), placed
+(how an inferred value was put in its cell), confirmed_by (rule ids apart by
+a space), raw (printed text), unit, note, where_page, where_line,
+where_table, where_row, where_col, where_x0, where_top, where_x1,
+where_bottom (the box on the page in points, from its top-left corner).
 
 `csv-wide` — one row per report; ask for it with ``--to csv-wide`` (or a
 name ending in ``.wide.csv`` where the CLI matches the longest extension).

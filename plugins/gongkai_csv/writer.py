@@ -24,15 +24,18 @@ from typing import BinaryIO
 
 from gongkai.errors import WriteError
 from gongkai.forms import UNION_CELLS, table_form
-from gongkai.model import Cell, Report
+from gongkai.model import BOX_DIGITS, Cell, Report, Where
 
 BOM = "\ufeff"
 
 # The long shape: one row per cell. `report` is the report's position in the
 # file (1, 2, ...), the key that ties the rows of one report together even
-# where two inputs share a path or a sha256. `where_*` are the parts of
-# Cell.where (page, line, table, row, column), each in its own column so that
-# they can be filtered and sorted as numbers.
+# where two inputs share a path or a sha256. `placed` is how an inferred
+# value was put in its cell, `confirmed_by` the rules that confirmed it
+# (ids apart by a space). `where_*` are the parts of Cell.where (page, line,
+# table, row, column, then the box on the page: x0, top, x1, bottom in
+# points, 2 decimals), each in its own column so that they can be filtered
+# and sorted as numbers.
 LONG_HEADER = (
     "report",
     "source",
@@ -45,6 +48,8 @@ LONG_HEADER = (
     "column",
     "value",
     "derived",
+    "placed",
+    "confirmed_by",
     "raw",
     "unit",
     "note",
@@ -53,6 +58,10 @@ LONG_HEADER = (
     "where_table",
     "where_row",
     "where_col",
+    "where_x0",
+    "where_top",
+    "where_x1",
+    "where_bottom",
 )
 LABEL_COLUMNS = ("row_label", "column_label")  # after "column", with the option labels=1
 
@@ -176,19 +185,24 @@ def _cell_fields(n: int, report: Report, key: CellKey, cell: Cell) -> list[str]:
         value = number_text(cell.value)
     except ValueError as exc:
         raise WriteError(f"{report_name(n, report)}: cell {'.'.join(key)}: {exc}") from exc
-    where = cell.where
     return [
         value,
         _text(cell.derived),
+        _text(cell.placed),
+        " ".join(cell.confirmed_by),
         _text(cell.raw),
         _text(cell.unit),
         _text(cell.note),
-        *(
-            [_text(where.page), _text(where.line), _text(where.table), _text(where.row), _text(where.col)]
-            if where
-            else [""] * 5
-        ),
+        *_where_fields(cell.where or Where()),
     ]
+
+
+def _where_fields(where: Where) -> list[str]:
+    ints = [_text(v) for v in (where.page, where.line, where.table, where.row, where.col)]
+    box = [
+        "" if v is None else number_text(round(v, BOX_DIGITS)) for v in (where.x0, where.top, where.x1, where.bottom)
+    ]
+    return ints + box
 
 
 class LongCsvWriter:

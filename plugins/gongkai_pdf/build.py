@@ -21,7 +21,7 @@ from gongkai_pdf.extract import PageData
 from gongkai_pdf.grids import RawTable, find_tables
 from gongkai_pdf.orient import upright
 from gongkai_pdf.stitch import continues, stitch
-from gongkai_pdf.text import TextLine, clean_chars, garbled, group_lines, join_lines
+from gongkai_pdf.text import Span, TextLine, box, clean_chars, garbled, group_lines, join_lines
 
 # The top and bottom share of a page where page numbers and running headers live.
 MARGIN_ZONE = 0.12
@@ -56,7 +56,7 @@ WRAPPED_WIDTH = 0.75
 class TextBlock:
     """A line of text outside the tables: its cells, its place on the page, its number there."""
 
-    cells: list[str]
+    cells: list[Span]
     top: float
     bottom: float
     x0: float
@@ -67,7 +67,7 @@ class TextBlock:
 
     @property
     def text(self) -> str:
-        return " ".join(self.cells)
+        return " ".join(c.text for c in self.cells)
 
 
 PageBlock = TextBlock | RawTable
@@ -148,7 +148,7 @@ def read_page(page: PageData) -> PageResult:
             rest.extend(inside)  # a boxed paragraph, or a frame: its text is text
         else:
             for cell in table.cells:
-                cell.freeze()
+                cell.freeze(table.rect(cell))
             kept.append(table)
     lines = group_lines(rest)
     blocks: list[tuple[float, PageBlock]] = [(t.top, t) for t in kept]
@@ -191,9 +191,10 @@ def join_wrapped_lines(results: list[PageResult]) -> None:
                 and prev.x1 >= right - 2 * prev.size
                 and prev.x1 - prev.x0 >= WRAPPED_WIDTH * (right - left)
                 and block.top - prev.bottom <= 1.5 * block.size
-                and not _OUTLINE.match(block.cells[0])
+                and not _OUTLINE.match(block.cells[0].text)
             ):
-                prev.cells[0] = join_lines([prev.cells[0], block.cells[0]])
+                first, then = prev.cells[0], block.cells[0]
+                prev.cells[0] = Span(join_lines([first.text, then.text]), first.chars + then.chars)
                 prev.bottom, prev.x1 = block.bottom, block.x1
                 continue
             out.append(block)
@@ -225,16 +226,16 @@ def _drop_page_numbers(result: PageResult) -> None:
                 continue
             if _BARE_NUMBER.fullmatch(text) and _set_apart(blocks, i):
                 continue
-            if len(block.cells) > 1 and _PAGE_NUMBER.fullmatch(block.cells[-1].strip()):
+            if len(block.cells) > 1 and _PAGE_NUMBER.fullmatch(block.cells[-1].text.strip()):
                 block.cells.pop()
-            elif len(block.cells) > 1 and _PAGE_NUMBER.fullmatch(block.cells[0].strip()):
+            elif len(block.cells) > 1 and _PAGE_NUMBER.fullmatch(block.cells[0].text.strip()):
                 block.cells.pop(0)
         keep.append(block)
     if keep and isinstance(keep[-1], TextBlock):
         last = keep[-1]
-        stripped = _GLUED_NUMBER.sub("", last.cells[-1]).rstrip()
-        if stripped != last.cells[-1] and stripped:
-            last.cells[-1] = stripped
+        stripped = _GLUED_NUMBER.sub("", last.cells[-1].text).rstrip()
+        if stripped != last.cells[-1].text and stripped:
+            last.cells[-1] = last.cells[-1].cut(stripped)
     result.blocks = keep
 
 
@@ -277,5 +278,12 @@ def _drop_running_heads(results: list[PageResult]) -> None:
 
 
 def _line(block: TextBlock) -> Line:
-    where = [Where(page=block.page, line=block.number, col=j) for j in range(len(block.cells))]
-    return Line(cells=[Piece(t, w) for t, w in zip(block.cells, where, strict=True)])
+    """The block's cells as pieces, each with the box of its characters; a figure split off keeps its cell's col."""
+    pieces: list[Piece] = []
+    for j, cell in enumerate(block.cells):
+        for part in cell.pieces():
+            x0, top, x1, bottom = box(part.chars)
+            pieces.append(
+                Piece(part.text, Where(page=block.page, line=block.number, col=j, x0=x0, top=top, x1=x1, bottom=bottom))
+            )
+    return Line(cells=pieces)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gongkai_pdf.extract import Char, Segment
-from gongkai_pdf.text import FIGURE, group_lines, join_lines
+from gongkai_pdf.text import FIGURE, Box, box, group_lines, join_lines
 
 # Positions closer than this (points) are one rule: double borders, rules drawn per cell.
 SNAP = 2.5
@@ -33,6 +33,7 @@ class RawCell:
     c0: int
     c1: int
     chars: list[Char] = field(default_factory=list)
+    box: Box | None = None  # set by freeze()
     _text: str | None = field(default=None, repr=False)
 
     def text(self) -> str:
@@ -40,8 +41,9 @@ class RawCell:
             return join_lines([line.text() for line in group_lines(self.chars)])
         return self._text
 
-    def freeze(self) -> None:
-        """Keep the text, let the characters go."""
+    def freeze(self, rect: Box) -> None:
+        """Keep the text and the box of the characters (else the cell's rectangle), let the characters go."""
+        self.box = box(self.chars) if self.chars else rect
         self._text, self.chars = self.text(), []
 
 
@@ -76,6 +78,10 @@ class RawTable:
     @property
     def x1(self) -> float:
         return self.xs[-1]
+
+    def rect(self, cell: RawCell) -> Box:
+        """A cell's rectangle between its rules (page coordinates as the page reads, after `orient.upright`)."""
+        return (self.xs[cell.c0], self.ys[cell.r0], self.xs[cell.c1 + 1], self.ys[cell.r1 + 1])
 
     def one_column(self) -> bool:
         """Every cell spans the whole width: a boxed paragraph, not a table."""

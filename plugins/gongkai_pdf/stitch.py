@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from gongkai.layout import Grid, GridCell
 from gongkai.model import Where
 from gongkai_pdf.grids import RawTable
-from gongkai_pdf.text import FIGURE, join_lines
+from gongkai_pdf.text import FIGURE, Box, join_lines
 
 # Column boundaries of two parts of one table agree within this (points).
 TOLERANCE = 4.0
@@ -33,6 +33,7 @@ class _Cell:
     col: int  # first unified column
     col_end: int  # unified column after the last
     page: int
+    box: Box | None  # on its page; a cell joined over a page break keeps its first part's page and box
 
     @property
     def columns(self) -> tuple[int, int]:
@@ -64,7 +65,9 @@ def stitch(parts: list[RawTable], index: int) -> tuple[Grid, int]:
 
     pieces = [
         [
-            _Cell(cell.text(), cell.r0, cell.r1 + 1, at(part.xs[cell.c0]), at(part.xs[cell.c1 + 1]), part.page)
+            _Cell(
+                cell.text(), cell.r0, cell.r1 + 1, at(part.xs[cell.c0]), at(part.xs[cell.c1 + 1]), part.page, cell.box
+            )
             for cell in part.cells
         ]
         for part in parts
@@ -90,12 +93,17 @@ def stitch(parts: list[RawTable], index: int) -> tuple[Grid, int]:
             col=cols[c.col],
             rowspan=rows[c.end] - rows[c.row],
             colspan=cols[c.col_end] - cols[c.col],
-            where=Where(page=c.page, table=index, row=rows[c.row], col=cols[c.col]),
+            where=_where(c, index, rows[c.row], cols[c.col]),
         )
         for c in cells
     ]
     grid_cells.sort(key=lambda c: (c.row, c.col))
     return Grid(cells=grid_cells, page=parts[0].page, index=index), dropped
+
+
+def _where(cell: _Cell, table: int, row: int, col: int) -> Where:
+    x0, top, x1, bottom = cell.box or (None, None, None, None)
+    return Where(page=cell.page, table=table, row=row, col=col, x0=x0, top=top, x1=x1, bottom=bottom)
 
 
 def _rows(cells: list[_Cell]) -> list[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from gongkai_pdf.extract import Char
@@ -19,6 +19,57 @@ SAME_LINE = 0.5
 GARBLED_SHARE = 0.3
 # A figure as a table cell prints it: "12", "-3", "1,280", "96171.6", "5%", or a dash, slash or 无 for none.
 FIGURE = re.compile(r"[+\-−]?\d[\d,]*(?:\.\d+)?%?|[-—–/／]{1,2}|无")
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+def box(chars: Sequence[Char]) -> Box:
+    """The box around characters.
+
+    In the coordinates of the page as it reads: points from its top-left
+    corner, after `orient.upright` turned a sideways page.
+    """
+    return (min(c.x0 for c in chars), min(c.top for c in chars), max(c.x1 for c in chars), max(c.bottom for c in chars))
+
+
+@dataclass
+class Span:
+    """A cell of a line of text: its text and the characters that print it."""
+
+    text: str
+    chars: list[Char]
+
+    def cut(self, text: str) -> Span:
+        """The span shortened to `text`, a start of its text: only the characters that print that."""
+        need, kept = len(text.replace(" ", "")), list[Char]()
+        for char in self.chars:
+            if need <= 0:
+                break
+            kept.append(char)
+            need -= len(char.text)
+        return Span(text, kept)
+
+    def pieces(self) -> list[Span]:
+        """The cell with each trailing figure word as a piece of its own ("规章 0 0" → "规章", "0", "0").
+
+        A table row printed without rules often sets its first figure close
+        to the label; each figure needs its own position to find its column.
+        Trailing words without a digit ("情况 无") are prose, left whole.
+        """
+        groups = word_groups(self.chars)
+        k = 0
+        while k < len(groups) and FIGURE.fullmatch(_chars_text(groups[-1 - k])):
+            k += 1
+        tokens = self.text.split()
+        figures = [Span(_chars_text(g), g) for g in groups[len(groups) - k :]]
+        if not any(ch.isdigit() for f in figures for ch in f.text):
+            return [self]
+        if tokens[len(tokens) - k :] != [f.text for f in figures]:
+            return [self]  # the text no longer matches its characters: leave it whole
+        if len(tokens) == k:
+            return figures
+        head = Span(" ".join(tokens[:-k]), [c for g in groups[: len(groups) - k] for c in g])
+        return [head, *figures]
 
 
 @dataclass
@@ -44,7 +95,7 @@ class TextLine:
     def text(self) -> str:
         return words(self.chars)
 
-    def cells(self) -> list[str]:
+    def cells(self) -> list[Span]:
         """The line split at wide gaps: the cells of a table row printed without rules."""
         out: list[list[Char]] = [[self.chars[0]]]
         limit = CELL_GAP * self.size
@@ -53,7 +104,7 @@ class TextLine:
                 out.append([char])
             else:
                 out[-1].append(char)
-        return [words(cs) for cs in out]
+        return [Span(words(cs), cs) for cs in out]
 
 
 def bad_glyph(text: str) -> bool:
@@ -114,16 +165,25 @@ def group_lines(chars: Iterable[Char]) -> list[TextLine]:
     return lines
 
 
-def words(chars: list[Char]) -> str:
-    """The text of characters on one line, a space where the gap is wide."""
-    parts: list[str] = []
+def word_groups(chars: list[Char]) -> list[list[Char]]:
+    """Characters on one line split into words where the gap is wide (or a joined paragraph's next line starts)."""
+    out: list[list[Char]] = []
     prev: Char | None = None
     for char in chars:
-        if prev is not None and char.x0 - prev.x1 > SPACE_GAP * max(prev.size, char.size, 1.0):
-            parts.append(" ")
-        parts.append(char.text)
+        if prev is None or char.x0 < prev.x0 or char.x0 - prev.x1 > SPACE_GAP * max(prev.size, char.size, 1.0):
+            out.append([])
+        out[-1].append(char)
         prev = char
-    return "".join(parts)
+    return out
+
+
+def words(chars: list[Char]) -> str:
+    """The text of characters on one line, a space where the gap is wide."""
+    return " ".join(_chars_text(g) for g in word_groups(chars))
+
+
+def _chars_text(chars: list[Char]) -> str:
+    return "".join(c.text for c in chars)
 
 
 def join_lines(lines: list[str]) -> str:

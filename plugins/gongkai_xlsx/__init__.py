@@ -5,15 +5,17 @@ Exactly one report gives a workbook laid out like the official form:
 blocks per 第二十条 item, 表三 under the merged headings 申请人情况 /
 法人或其他组织 with its row groups merged down the left, 表四 as one row of
 15 under 行政复议 / 行政诉讼), ``findings``, and ``cells`` (every cell with
-value, derived rule, raw text, unit, note and where). Derived values are
-shaded amber, their rule in a cell comment.
+value, derived rule, inferred placement and its confirming rules, raw text,
+unit, note, where and its box on the page). Derived values are shaded
+amber, their rule in a cell comment.
 
 None or several reports give a data-set workbook, written as the reports
 stream by: ``sources`` (one row per report), one sheet per table
 (``active_disclosure``, ``applications``, ``review_litigation``: one row per
 report, one column per ``row.column`` in the wide order of csv-wide, a
-`notes` column with derived cells by rule), ``findings``. Two frozen header
-rows: ids, then Chinese labels (pandas: ``skiprows=[1]``).
+`notes` column with derived and inferred cells by rule), ``findings``. Two
+frozen header rows: ids, then Chinese labels (pandas: ``skiprows=[1]``), on
+the cells sheet of one report too.
 
 Option ``shape`` = "auto" (default), "report" (exactly one report) or
 "dataset" (a data set even of one report). Numbers are real numbers; a value

@@ -12,8 +12,9 @@ Sheets, in order:
   column per ``row.column`` in wide order (the cells of gov-2021, then those
   only gov-2019 has — the same columns whatever the mix of reports; then any
   cell of the first report outside them), then `notes` (the derived cells by
-  rule, and the exact value of a number with more than 15 significant
-  digits). Derived values are shaded amber.
+  rule, the cells placed by inference with the rules that confirmed them,
+  and the exact value of a number with more than 15 significant digits).
+  Derived values are shaded amber.
 - ``findings`` — one row per finding.
 
 Every sheet has two header rows, both frozen: ids (row 1) and Chinese
@@ -207,6 +208,7 @@ class DatasetBook:
         self._row(ws, r, ids)
         rows = report.tables.get(table, {})
         derived: dict[str, list[str]] = {}
+        placed: dict[str, list[str]] = {}
         inexact: list[str] = []
         at = len(ids)
         for k, (row, column) in enumerate(self.columns[table]):
@@ -221,9 +223,13 @@ class DatasetBook:
                 ws.write_number(r, at + k, number, self.st.plain_derived if cell.derived else None)
             if cell.derived:
                 derived.setdefault(cell.derived, []).append(f"{row}.{column}")
+            if cell.placed:
+                how = cell.placed + (f" confirmed by {' '.join(cell.confirmed_by)}" if cell.confirmed_by else "")
+                placed.setdefault(how, []).append(f"{row}.{column}")
             if exact is not None:
                 inexact.append(f"{row}.{column}={exact}")
         notes = [f"derived {rule}: {', '.join(cells)}" for rule, cells in derived.items()]
+        notes += [f"placed {how}: {', '.join(cells)}" for how, cells in placed.items()]
         if inexact:
             notes.append(f"exact: {', '.join(inexact)}")
         if notes:

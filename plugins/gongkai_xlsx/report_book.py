@@ -12,10 +12,13 @@ Sheets, in order:
   down the left; table 四, when printed as one row, as one row of 15 under
   行政复议 / 行政诉讼 · 未经复议直接起诉 / 复议后起诉. Values are real numbers; a
   derived value is shaded amber with its rule in a cell comment; a comment
-  also carries a note, the printed text of an unreadable cell, and the exact
-  value of a number with more than 15 significant digits.
+  also carries an inferred placement and its rules, a note, the printed text
+  of an unreadable cell, and the exact value of a number with more than 15
+  significant digits.
 - ``findings`` — every finding.
-- ``cells`` — every cell with its provenance, one row each.
+- ``cells`` — every cell with its provenance (how an inferred value was
+  placed and the rules that confirmed it, where it was printed, its box on
+  the page), one row each under two header rows: ids, then Chinese labels.
 
 Tables of a plugin's template are laid out from the report alone: ids as
 labels, a plain grid.
@@ -29,10 +32,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gongkai.forms import TableForm, table_form
-from gongkai.model import Cell, Report
+from gongkai.model import Cell, Report, Where
 from gongkai_xlsx.sheets import SheetNames, merge, text_width
 from gongkai_xlsx.styles import Styles
-from gongkai_xlsx.values import clip, figures_text, n_derived, sheet_number, where_text
+from gongkai_xlsx.values import box_text, clip, figures_text, n_derived, sheet_number, where_text
 
 SUMMARY_SHEET = "报告"
 FINDINGS_SHEET = "findings"
@@ -76,24 +79,29 @@ CORNER_TEXT = {"active_disclosure": "信息内容"}
 BLOCK_WIDTH = 16
 LINE_HEIGHT = 15
 
+# Two header rows, as in the data-set workbook: ids, then Chinese labels.
 CELL_COLUMNS = (
-    ("table", 18),
-    ("row", 26),
-    ("column", 20),
-    ("row_label", 30),
-    ("column_label", 18),
-    ("value", 12),
-    ("value_exact", 14),
-    ("derived", 28),
-    ("raw", 12),
-    ("unit", 6),
-    ("note", 30),
-    ("where_page", 6),
-    ("where_line", 6),
-    ("where_table", 6),
-    ("where_row", 6),
-    ("where_col", 6),
+    ("table", "表", 18),
+    ("row", "行", 26),
+    ("column", "列", 20),
+    ("row_label", "行名称", 30),
+    ("column_label", "列名称", 18),
+    ("value", "数值", 12),
+    ("value_exact", "精确值", 14),
+    ("derived", "推导规则", 28),
+    ("placed", "推断方式", 14),
+    ("confirmed_by", "确认规则", 28),
+    ("raw", "原文", 12),
+    ("unit", "单位", 6),
+    ("note", "说明", 30),
+    ("where_page", "页", 6),
+    ("where_line", "行号", 6),
+    ("where_table", "表序号", 6),
+    ("where_row", "表内行", 6),
+    ("where_col", "表内列", 6),
+    ("where_box", "页面位置 x0,top,x1,bottom", 26),
 )
+CELL_HEADER_ROWS = 2
 FINDING_COLUMNS = (
     ("severity", 8),
     ("code", 18),
@@ -150,6 +158,10 @@ def cell_comment(cell: Cell, exact: str | None, column_label: str) -> str:
     lines = []
     if cell.derived:
         lines.append(f"推导 derived: {cell.derived}")
+    if cell.placed:
+        lines.append(f"推断 placed: {cell.placed}")
+    if cell.confirmed_by:
+        lines.append(f"确认 confirmed by: {' '.join(cell.confirmed_by)}")
     if exact is not None:
         lines.append(f"精确值 exact value: {exact}")
     if cell.value is None and cell.raw and cell.raw.strip():
@@ -441,10 +453,12 @@ def findings_sheet(ws: Any, st: Styles, report: Report) -> None:
 
 
 def cells_sheet(ws: Any, st: Styles, report: Report) -> None:
-    for k, (head, width) in enumerate(CELL_COLUMNS):
-        ws.write_string(0, k, head, st.header)
+    at = {key: k for k, (key, _, _) in enumerate(CELL_COLUMNS)}
+    for k, (key, label, width) in enumerate(CELL_COLUMNS):
+        ws.write_string(0, k, key, st.header)
+        ws.write_string(1, k, label, st.header)
         ws.set_column(k, k, width)
-    r = 0
+    r = CELL_HEADER_ROWS - 1
     for table in report.tables:
         view = table_view(report, table)
         for row in view.rows:
@@ -454,22 +468,33 @@ def cells_sheet(ws: Any, st: Styles, report: Report) -> None:
                     number, exact = sheet_number(cell.value)
                 except ValueError as exc:
                     raise CellProblem(f"cell {table}.{row.id}.{column}: {exc}") from exc
-                texts = (table, row.id, column, row.label if row.label != row.id else None)
-                for k, text in enumerate((*texts, view.column_labels.get(column))):
+                where = cell.where or Where()
+                texts = {
+                    "table": table,
+                    "row": row.id,
+                    "column": column,
+                    "row_label": row.label if row.label != row.id else None,
+                    "column_label": view.column_labels.get(column),
+                    "value_exact": exact,
+                    "derived": cell.derived,
+                    "placed": cell.placed,
+                    "confirmed_by": " ".join(cell.confirmed_by),
+                    "raw": cell.raw,
+                    "unit": cell.unit,
+                    "note": cell.note,
+                    "where_box": box_text(where),
+                }
+                for key, text in texts.items():
                     if text:
-                        ws.write_string(r, k, text)
+                        ws.write_string(r, at[key], clip(text))
                 if number is not None:
-                    ws.write_number(r, 5, number, st.plain_derived if cell.derived else None)
-                for k, text in ((6, exact), (7, cell.derived), (8, cell.raw), (9, cell.unit), (10, cell.note)):
-                    if text:
-                        ws.write_string(r, k, clip(text))
-                where = cell.where
-                if where is not None:
-                    for k, part in enumerate((where.page, where.line, where.table, where.row, where.col)):
-                        if part is not None:
-                            ws.write_number(r, 11 + k, part)
-    ws.freeze_panes(1, 3)
-    ws.autofilter(0, 0, max(r, 1), len(CELL_COLUMNS) - 1)
+                    ws.write_number(r, at["value"], number, st.plain_derived if cell.derived else None)
+                for key in ("page", "line", "table", "row", "col"):
+                    part = getattr(where, key)
+                    if part is not None:
+                        ws.write_number(r, at[f"where_{key}"], part)
+    ws.freeze_panes(CELL_HEADER_ROWS, 3)
+    ws.autofilter(1, 0, max(r, CELL_HEADER_ROWS), len(CELL_COLUMNS) - 1)
 
 
 def write_report_book(workbook: Any, report: Report) -> None:

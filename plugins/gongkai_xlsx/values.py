@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from gongkai.model import Report, Where
+from gongkai.model import BOX_DIGITS, Report, Where
 
 # Excel holds a number as a binary double and shows 15 significant digits; a
 # value with more is written as the nearest number and its exact text is
@@ -69,6 +69,12 @@ def where_text(where: Where | None) -> str:
         return ""
     parts = (("p", where.page), ("l", where.line), ("t", where.table), ("r", where.row), ("c", where.col))
     return " ".join(f"{k}{v}" for k, v in parts if v is not None)
+
+
+def box_text(where: Where | None) -> str:
+    """The box on the page as "x0,top,x1,bottom" (points, 2 decimals); "" when there is none."""
+    box = where.box if where is not None else None
+    return ",".join(plain_number(round(v, BOX_DIGITS)) for v in box) if box else ""
 
 
 def clip(text: str) -> str:
