@@ -25,7 +25,7 @@ OUTCOMES = GOV_2021.table("applications").row_columns("granted")
 def empty(layout: str = "other_handling_three_rows") -> Report:
     report = Report(template="gov-2021")
     layouts = {"active_disclosure": "standard", "applications": layout, "review_litigation": "one_row"}
-    fill(report, GOV_2021, layouts, [])
+    fill(report, GOV_2021, layouts, [], [])
     report.layouts = layouts
     return report
 

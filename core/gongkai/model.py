@@ -54,7 +54,10 @@ class Where:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> Where | None:
-        return cls(**data) if data else None
+        if not data:
+            return None
+        box = {k: float(data[k]) for k in ("x0", "top", "x1", "bottom") if data.get(k) is not None}
+        return cls(**{**data, **box})  # JSON read back with Decimals: a box is floats again
 
 
 # How a printed value was put into its cell when the document did not make that plain.

@@ -51,7 +51,7 @@ def recognise(layout: Layout, templates: Mapping[str, Template], source: Source 
     report.sections = find_sections(rows, template.sections)
     _, layouts, matches = best_alignment(template, rows)
     matches = by_order(rows, printed_rows(template, layouts), matches)
-    fill(report, template, layouts, matches)
+    fill(report, template, layouts, matches, rows)
     if report.status == "no_tables":  # nothing of any table: no template fits, and no cells are claimed
         return Report(
             meta=meta,
@@ -98,7 +98,7 @@ def printed_rows(template: Template, layouts: dict[str, str]) -> list[tuple[str,
     return [(t.id, p) for t in template.tables for p in t.printed_rows(layouts[t.id])]
 
 
-def fill(report: Report, template: Template, layouts: dict[str, str], matches: list[Match]) -> None:
+def fill(report: Report, template: Template, layouts: dict[str, str], matches: list[Match], rows: list[DocRow]) -> None:
     """Every cell of every table exists (null until read); matched rows' figures go in."""
     for table in template.tables:
         report.tables[table.id] = {row.id: {col: Cell() for col in table.row_columns(row.id)} for row in table.rows}
@@ -125,7 +125,7 @@ def fill(report: Report, template: Template, layouts: dict[str, str], matches: l
                     message=f"table {table.id} ({table.title}) was not found",
                 )
             )
-    columns = learn([m for m in matches if not m.by_order])
+    columns = learn([m for m in matches if not m.by_order], rows, template)
     doubtful: list[Proposal] = []
     for match in matches:
         proposal = propose(match, template, columns)

@@ -13,14 +13,21 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from gongkai.labels import normalise, similarity
+from gongkai.layout import Piece
 from gongkai.recognise.align import Match
-from gongkai.recognise.rows import Slot
+from gongkai.recognise.rows import DocRow, Slot
+from gongkai.template import Template
 
 # A figure belongs to a column band when its centre is this close to the band's centre,
 # as a share of the distance to the neighbouring band: farther, and it stands between two columns.
 BAND_REACH = 0.4
 
-Signature = tuple[tuple[str, str], ...]  # the printed cells (row, column) of a template row
+Signature = tuple[str, ...]  # the columns of a printed row, in print order: rows alike share their columns
+# Column headings are looked for in this many rows above a table's first row of figures.
+HEADING_REACH = 8
+# A heading reads as a column's label at least this well (the column labels are short and distinct).
+HEADING_MATCH = 0.75
 
 
 @dataclass
@@ -32,7 +39,7 @@ class Columns:
         """The row's slots by the grid column each stands in; None when that is not known for every figure."""
         slots = match.row.slots
         table = slots[0].where.table if slots else None
-        by_col = self.grid.get((table, match.printed.cells)) if table is not None else None
+        by_col = self.grid.get((table, signature(match))) if table is not None else None
         if by_col is None:
             return None
         out: list[Slot | None] = [None] * len(match.printed.cells)
@@ -47,7 +54,7 @@ class Columns:
 
     def band_place(self, match: Match) -> list[Slot | None] | None:
         """The row's figures by the column band each stands under; None when any is not clearly under one."""
-        centres = self.bands.get((match.table, match.printed.cells))
+        centres = self.bands.get((match.table, signature(match)))
         filled = [s for s in match.row.slots if not s.blank]
         if not centres or not filled or any(s.where.box is None for s in filled):
             return None
@@ -63,14 +70,26 @@ class Columns:
         return out
 
 
+def signature(match: Match) -> Signature:
+    return tuple(c for _, c in match.printed.cells)
+
+
 def _centre(slot: Slot) -> float:
     box = slot.where.box
     assert box is not None
     return (box[0] + box[2]) / 2
 
 
-def learn(matches: list[Match]) -> Columns:
-    """Columns of every table, from the rows printed with exactly one cell per template cell."""
+def learn(matches: list[Match], rows: list[DocRow] | None = None, template: Template | None = None) -> Columns:
+    """Columns of every table, from the rows printed with one cell per template cell, else from its headings."""
+    columns = _from_rows(matches)
+    if rows is not None and template is not None:
+        for key, bands in _from_headings(matches, rows, template).items():
+            columns.bands.setdefault(key, bands)
+    return columns
+
+
+def _from_rows(matches: list[Match]) -> Columns:
     grid: dict[tuple[int, Signature], dict[int, int]] = {}
     conflicts: set[tuple[int, Signature]] = set()
     xs: dict[tuple[str, Signature], list[list[float]]] = defaultdict(list)
@@ -78,13 +97,13 @@ def learn(matches: list[Match]) -> Columns:
         n = len(m.printed.cells)
         slots = m.row.slots
         if m.row.grid and len(slots) == n and slots[0].where.table is not None:
-            key = (slots[0].where.table, m.printed.cells)
+            key = (slots[0].where.table, signature(m))
             cols = {s.where.col: i for i, s in enumerate(slots) if s.where.col is not None}
             if len(cols) == n and grid.setdefault(key, cols) != cols:
                 conflicts.add(key)
         filled = [s for s in slots if not s.blank]
         if not m.row.grid and len(filled) == n and all(s.where.box is not None for s in filled):
-            xs[(m.table, m.printed.cells)].append([_centre(s) for s in filled])
+            xs[(m.table, signature(m))].append([_centre(s) for s in filled])
     for key in conflicts:
         del grid[key]
     bands: dict[tuple[str, Signature], list[float]] = {}
@@ -93,3 +112,56 @@ def learn(matches: list[Match]) -> Columns:
         if all(a < b for a, b in zip(centres, centres[1:], strict=False)):
             bands[band] = centres
     return Columns(grid=grid, bands=bands)
+
+
+def _from_headings(
+    matches: list[Match], rows: list[DocRow], template: Template
+) -> dict[tuple[str, Signature], list[float]]:
+    """Column bands from the headings printed above a table, for tables whose rows all lost figures."""
+    out: dict[tuple[str, Signature], list[float]] = {}
+    first: dict[tuple[str, Signature], int] = {}
+    for m in matches:
+        if not m.row.grid:
+            first.setdefault((m.table, signature(m)), m.row.index)
+    for (table_id, cells), start in first.items():
+        table = template.table(table_id)
+        labels = [(table.columns[c].label, *table.columns[c].variants) for c in cells]
+        above = [
+            p for r in rows[max(0, start - HEADING_REACH) : start] for p in r.cells if p.where.box and p.text.strip()
+        ]
+        centres = _read_headings(_stack(above), labels)
+        if centres is not None:
+            out[(table_id, cells)] = centres
+    return out
+
+
+def _stack(pieces: list[Piece]) -> list[tuple[float, str]]:
+    """Heading pieces as (centre, text), a heading broken over lines of one cell joined top to bottom."""
+    stacks: list[tuple[float, float, str]] = []  # x0, x1, text
+    for piece in sorted(pieces, key=lambda p: (p.where.top or 0.0, p.where.x0 or 0.0)):
+        x0, _, x1, _ = piece.where.box or (0.0, 0.0, 0.0, 0.0)
+        centre = (x0 + x1) / 2
+        for n, (a, b, text) in enumerate(stacks):
+            if a <= centre <= b and x0 >= a - (b - a) and x1 <= b + (b - a):
+                stacks[n] = (min(a, x0), max(b, x1), text + piece.text.strip())
+                break
+        else:
+            stacks.append((x0, x1, piece.text.strip()))
+    return sorted(((a + b) / 2, text) for a, b, text in stacks)
+
+
+def _read_headings(headings: list[tuple[float, str]], labels: list[tuple[str, ...]]) -> list[float] | None:
+    """The centre of each column's heading, left to right in the columns' order; None unless all are found."""
+    centres: list[float] = []
+    k = 0
+    for wanted in labels:
+        while (
+            k < len(headings)
+            and max(similarity(normalise(w), normalise(headings[k][1])) for w in wanted) < HEADING_MATCH
+        ):
+            k += 1
+        if k == len(headings):
+            return None
+        centres.append(headings[k][0])
+        k += 1
+    return centres
