@@ -67,6 +67,8 @@ class TableDef:
     rows: tuple[RowDef, ...]
     layouts: tuple[LayoutDef, ...] = ()
     markers: tuple[str, ...] = ()
+    # printed_rows of each layout, made once: the recogniser asks for them for every layout it tries
+    _printed: dict[str | None, list[PrintedRow]] = field(default_factory=dict, compare=False, repr=False)
 
     def row(self, row_id: str) -> RowDef:
         return next(r for r in self.rows if r.id == row_id)
@@ -81,6 +83,12 @@ class TableDef:
         return LayoutDef(id=layout_id or "standard")
 
     def printed_rows(self, layout_id: str | None) -> list[PrintedRow]:
+        """The rows as this layout prints them (the same objects on every call)."""
+        if layout_id not in self._printed:
+            self._printed[layout_id] = self._make_printed_rows(layout_id)
+        return self._printed[layout_id]
+
+    def _make_printed_rows(self, layout_id: str | None) -> list[PrintedRow]:
         layout = self.layout(layout_id)
         printed: list[PrintedRow] = []
         for row in self.rows:

@@ -81,7 +81,7 @@ def best_alignment(template: Template, rows: list[DocRow]) -> tuple[float, dict[
         default = template.default_layouts.get(table.id, ids[0])
         choices.append([default] + [i for i in ids if i != default])
     tried: list[tuple[float, float, dict[str, str], list[Match]]] = []
-    cache: dict[tuple[PrintedRow, int], float] = {}
+    cache: dict[tuple[tuple[str, ...], int, int], float] = {}
     for combo in product(*choices):
         layouts = {t.id: lay for t, lay in zip(template.tables, combo, strict=True)}
         score, matches = align(rows, printed_rows(template, layouts), cache)

@@ -61,7 +61,7 @@ def label_score(row: DocRow, printed: PrintedRow) -> float:
 def align(
     rows: Sequence[DocRow],
     printed: Sequence[tuple[str, PrintedRow]],
-    cache: dict[tuple[PrintedRow, int], float] | None = None,
+    cache: dict[tuple[tuple[str, ...], int, int], float] | None = None,
 ) -> tuple[float, list[Match]]:
     """The best order-keeping assignment of data rows to (table id, printed row); returns (score, matches)."""
     data = [r for r in rows if r.is_data]
@@ -90,8 +90,8 @@ def align(
     return score[0][0], matches
 
 
-def _cached(cache: dict[tuple[PrintedRow, int], float], row: DocRow, printed: PrintedRow) -> float:
-    key = (printed, row.index)
+def _cached(cache: dict[tuple[tuple[str, ...], int, int], float], row: DocRow, printed: PrintedRow) -> float:
+    key = (printed.labels, len(printed.cells), row.index)  # all a score depends on: shared by every layout
     if key not in cache:
         cache[key] = label_score(row, printed)
     return cache[key]
