@@ -21,10 +21,16 @@ from gongkai.model import Where
 
 @dataclass
 class Piece:
-    """A piece of text and where it was found."""
+    """A piece of text and where it was found.
+
+    `words` are its words with their own boxes, from readers that know
+    positions (PDF, OCR) when the piece has several: a table's column
+    headings printed close together come as one piece of several words.
+    """
 
     text: str
     where: Where = field(default_factory=Where)
+    words: tuple[Piece, ...] = ()
 
 
 @dataclass

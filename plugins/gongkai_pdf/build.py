@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 
 from gongkai.layout import Grid, Layout, Line, Piece
 from gongkai.model import Where
-from gongkai_pdf.extract import PageData
+from gongkai_pdf.extract import Char, PageData
 from gongkai_pdf.grids import RawTable, find_tables
 from gongkai_pdf.orient import upright
 from gongkai_pdf.stitch import continues, stitch
-from gongkai_pdf.text import Span, TextLine, box, clean_chars, garbled, group_lines, join_lines
+from gongkai_pdf.text import Span, TextLine, box, clean_chars, garbled, group_lines, join_lines, word_groups
 
 # The top and bottom share of a page where page numbers and running headers live.
 MARGIN_ZONE = 0.12
@@ -280,10 +280,14 @@ def _drop_running_heads(results: list[PageResult]) -> None:
 def _line(block: TextBlock) -> Line:
     """The block's cells as pieces, each with the box of its characters; a figure split off keeps its cell's col."""
     pieces: list[Piece] = []
+
+    def where(chars: list[Char], col: int) -> Where:
+        x0, top, x1, bottom = box(chars)
+        return Where(page=block.page, line=block.number, col=col, x0=x0, top=top, x1=x1, bottom=bottom)
+
     for j, cell in enumerate(block.cells):
         for part in cell.pieces():
-            x0, top, x1, bottom = box(part.chars)
-            pieces.append(
-                Piece(part.text, Where(page=block.page, line=block.number, col=j, x0=x0, top=top, x1=x1, bottom=bottom))
-            )
+            groups = word_groups(part.chars)
+            words = tuple(Piece("".join(c.text for c in g), where(g, j)) for g in groups) if len(groups) > 1 else ()
+            pieces.append(Piece(part.text, where(part.chars, j), words))
     return Line(cells=pieces)

@@ -21,6 +21,7 @@ THRESHOLD = 0.42  # below this a pair is not a match, whatever the order says
 FIT_BONUS = 0.12  # the row has exactly as many value cells as the template row
 NO_FIGURES = 0.5  # a row with blank value cells only (a header row, or a blank form) counts for less
 MAX_LABEL_CELLS = 5
+POSITIONED_FIT = 0.6  # fewer figures than cells, but each with its place on the page
 RUN_FIT = 0.9  # a row without a label whose runs of digits could make its cells: less sure than a count that fits
 
 
@@ -42,6 +43,8 @@ def label_score(row: DocRow, printed: PrintedRow) -> float:
     if not printed.labels:  # a row printed without a label: known by its count of numbers alone
         if not fits and row.could_split_into(n_cells):
             return RUN_FIT * weight * (1.0 if not row.labels else 0.8)  # its digits glued into runs
+        if not fits and not row.labels and 0 < filled < n_cells and all(s.where.box for s in row.filled()):
+            return POSITIONED_FIT  # blank cells on a page: its figures' positions may still say where they go
         if not fits:
             return 0.0
         return weight * (1.0 if not row.labels else 0.8)

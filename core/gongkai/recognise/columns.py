@@ -9,6 +9,7 @@ under, never by counting.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ Signature = tuple[str, ...]  # the columns of a printed row, in print order: row
 HEADING_REACH = 8
 # A heading reads as a column's label at least this well (the column labels are short and distinct).
 HEADING_MATCH = 0.75
+# The next line of a heading broken in its cell starts within this share of a line's height below it.
+STACK_GAP = 0.8
 
 
 @dataclass
@@ -127,27 +130,32 @@ def _from_headings(
         table = template.table(table_id)
         labels = [(table.columns[c].label, *table.columns[c].variants) for c in cells]
         above = [
-            p for r in rows[max(0, start - HEADING_REACH) : start] for p in r.cells if p.where.box and p.text.strip()
+            w
+            for r in rows[max(0, start - HEADING_REACH) : start]
+            for p in r.cells
+            for w in (p.words or (p,))
+            if w.where.box and w.text.strip()
         ]
-        centres = _read_headings(_stack(above), labels)
+        centres = _read_headings(_candidates(above), labels)
         if centres is not None:
             out[(table_id, cells)] = centres
     return out
 
 
-def _stack(pieces: list[Piece]) -> list[tuple[float, str]]:
-    """Heading pieces as (centre, text), a heading broken over lines of one cell joined top to bottom."""
-    stacks: list[tuple[float, float, str]] = []  # x0, x1, text
-    for piece in sorted(pieces, key=lambda p: (p.where.top or 0.0, p.where.x0 or 0.0)):
-        x0, _, x1, _ = piece.where.box or (0.0, 0.0, 0.0, 0.0)
-        centre = (x0 + x1) / 2
-        for n, (a, b, text) in enumerate(stacks):
-            if a <= centre <= b and x0 >= a - (b - a) and x1 <= b + (b - a):
-                stacks[n] = (min(a, x0), max(b, x1), text + piece.text.strip())
-                break
-        else:
-            stacks.append((x0, x1, piece.text.strip()))
-    return sorted(((a + b) / 2, text) for a, b, text in stacks)
+def _candidates(words: list[Piece]) -> list[tuple[float, str]]:
+    """Possible headings as (centre, text): each word, and each word with the one right under it.
+
+    A heading in a narrow cell is broken over lines ("结果" over "维持"); which
+    words belong together is left to the matching against the column labels.
+    """
+    boxed = [(w.where.box, w.text.strip()) for w in words if w.where.box]
+    out = [((b[0] + b[2]) / 2, text) for b, text in boxed]
+    for (a, upper), (b, lower) in itertools.permutations(boxed, 2):
+        height = a[3] - a[1]
+        below = 0 <= b[1] - a[3] <= STACK_GAP * height or 0 < b[1] - a[1] <= (1 + STACK_GAP) * height
+        if below and a[0] < (b[0] + b[2]) / 2 < a[2]:
+            out.append(((min(a[0], b[0]) + max(a[2], b[2])) / 2, upper + lower))
+    return sorted(out)
 
 
 def _read_headings(headings: list[tuple[float, str]], labels: list[tuple[str, ...]]) -> list[float] | None:
@@ -155,9 +163,9 @@ def _read_headings(headings: list[tuple[float, str]], labels: list[tuple[str, ..
     centres: list[float] = []
     k = 0
     for wanted in labels:
-        while (
-            k < len(headings)
-            and max(similarity(normalise(w), normalise(headings[k][1])) for w in wanted) < HEADING_MATCH
+        while k < len(headings) and (
+            (centres and headings[k][0] <= centres[-1])
+            or max(similarity(normalise(w), normalise(headings[k][1])) for w in wanted) < HEADING_MATCH
         ):
             k += 1
         if k == len(headings):

@@ -162,6 +162,7 @@ def _gather_figures(rows: list[DocRow]) -> list[DocRow]:
             and not out[host].slots
             and not out[host].grid
             and _short_label(out[host])
+            and _left_of(out[host], run)
         )
         if len(run) == 1 and blank_before and len(run[0].slots) == 1:
             takes = False
@@ -205,6 +206,15 @@ def _run(rows: list[DocRow], i: int) -> tuple[list[DocRow], int, bool]:
         else:
             break
     return run, j, crossed
+
+
+def _left_of(host: DocRow, run: list[DocRow]) -> bool:
+    """On a page, a label stands left of its figures: text above them (a table's headings) is no label."""
+    labels = [p.where.box for p in host.labels]
+    figures = [s.where.box for r in run for s in r.filled()]
+    if not all(labels) or not figures or not all(figures):
+        return True  # no positions: only the order of lines to go by
+    return max(b[2] for b in labels if b) <= min(b[0] for b in figures if b)
 
 
 def _short_label(row: DocRow) -> bool:
