@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from gongkai.model import Report
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
@@ -24,3 +26,14 @@ def expected_for(path: Path) -> dict[str, Any]:
 def seed(request: pytest.FixtureRequest) -> Path:
     path: Path = request.param
     return path
+
+
+def assert_inferences_are_sound(report: Report) -> None:
+    """A cell placed by inference says how and by which rules; a grid's cell is never aligned (it keeps its column)."""
+    for table, row, col, cell in report.inferred_cells():
+        name = f"{table}.{row}.{col}"
+        assert cell.note, f"{name} was placed by inference ({cell.placed}) without a note saying how"
+        if cell.placed == "aligned_right":
+            assert cell.where is not None and cell.where.table is None, f"{name}: a grid row was aligned"
+        if cell.placed in ("aligned_right", "by_order") or (cell.placed == "split" and table != "active_disclosure"):
+            assert cell.confirmed_by, f"{name} was placed ({cell.placed}) without a rule confirming it"

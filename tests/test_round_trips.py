@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 import gongkai
-from conftest import FIXTURES
+from conftest import FIXTURES, assert_inferences_are_sound
 from gongkai.plugins import get_registry
 
 GENERATED = FIXTURES / "generated"
@@ -103,6 +103,7 @@ def test_round_trip(path: Path, expected_path: Path) -> None:
         table, row = key.split(".")
         named = [f for f in report.findings if f.severity in ("warning", "error") and (f.table, f.row) == (table, row)]
         assert named, f"{key}: its figures are not determined, but no warning finding names it"
+    assert_inferences_are_sound(report)
     meta, problems = expected["meta"], []
     year, agency, published = report.meta.year, report.meta.agency, report.meta.published
     if year != meta["year"]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import gongkai
-from conftest import SEEDS, expected_for
+from conftest import SEEDS, assert_inferences_are_sound, expected_for
 
 
 def test_tables_equal_expected_cell_for_cell(seed: Path) -> None:
@@ -97,3 +97,8 @@ def test_reencoded_seed_gives_identical_tables(seed: Path, encoding: str) -> Non
     assert again.values() == original.values()
     assert again.template == original.template
     assert again.meta == original.meta
+
+
+def test_inferred_cells_are_marked_and_confirmed(seed: Path) -> None:
+    """No seed value is placed by inference without saying how and which rule confirmed it."""
+    assert_inferences_are_sound(gongkai.convert(seed))
