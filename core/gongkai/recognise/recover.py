@@ -24,7 +24,7 @@ from gongkai.rules import Instance, Key, Values, count_cells, derive, holds, ins
 from gongkai.template import Template
 
 # Combinations of readings looked at for one table; past this the search stops and says so.
-MAX_NODES = 50_000
+MAX_NODES = 20_000
 # Complete combinations kept; more mean the rows that differ between them are not decided anyway.
 MAX_SOLUTIONS = 64
 # Candidates listed in a finding.
@@ -119,6 +119,7 @@ class _Search:
         self.nodes = 0
         self.complete = True
         self.pending: dict[Key, tuple[float, float]] = {}
+        self.base_failures = self._failures(base)  # the document's own errors are not the readings' fault
 
     def run(self) -> None:
         if not self.rows:
@@ -169,10 +170,16 @@ class _Search:
             return float(v), float(v)
         return (0.0, INF) if self.is_count(key) else (-INF, INF)
 
-    def _holds(self, values: Values) -> bool:
+    def _failures(self, values: Values) -> set[int]:
+        """The rule instances that contradict or do not hold once the rules forced what they can."""
         trial = dict(values)
-        derivation = derive(trial, self.touched, self.is_count)
-        return not derivation.contradictions and all(holds(trial, i) is not False for i in self.touched)
+        derivation = derive(trial, self.rules, self.is_count)
+        broken = {n for n, _, _ in derivation.contradictions}
+        return broken | {n for n, inst in enumerate(self.rules) if holds(trial, inst) is False}
+
+    def _holds(self, values: Values) -> bool:
+        """Whether the readings break no rule that the document's certain figures alone do not break already."""
+        return not self._failures(values) - self.base_failures
 
 
 def _range(options: list[Number | None], count: bool) -> tuple[float, float]:
