@@ -11,20 +11,34 @@ from __future__ import annotations
 from typing import Any
 
 from gongkai.model import Cell, Finding, Number, Report, RuleCheck
-from gongkai.rules import Instance, Key, count_cells, derive, holds, instances, report_values
+from gongkai.rules import Instance, Key, Readings, count_cells, holds, instances, report_values, settle
 from gongkai.template import Template
 
 __all__ = ["check", "instances"]
 
 
-def check(template: Template, report: Report) -> None:
-    """Fill in what the rules force, then record how every rule fared."""
+def check(template: Template, report: Report, unplaced: Readings = ()) -> None:
+    """Fill in what the rules force, then record how every rule fared.
+
+    `unplaced` are rows whose printed figures were not placed, with the ways
+    of reading them: a value forced into such a row must agree with one.
+    """
     rules = list(instances(template, report))
     values = report_values(report)
-    derivation = derive(values, rules, count_cells(template))
+    derivation, refused = settle(values, rules, count_cells(template), unplaced)
     for (t, r, c), (value, n) in derivation.forced.items():
         old = report.tables[t][r][c]
         report.tables[t][r][c] = Cell(value=value, raw=old.raw, where=old.where, derived=rules[n].rule.id)
+    for (t, r, c), why in refused.items():
+        report.findings.append(
+            Finding(
+                code="derivation_refused",
+                message=f"{r}.{c} is left empty: {why}",
+                table=t,
+                row=r,
+                column=c,
+            )
+        )
     for n, unknown, need in derivation.contradictions:
         report.findings.append(_contradiction(report, rules[n], unknown, need))
     report.checks = {}  # only rules that apply to what was printed (not （六）'s sub-rows in a one-row table)

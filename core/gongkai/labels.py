@@ -58,7 +58,19 @@ def similarity(label: str, text: str) -> float:
 
 def best_similarity(labels: tuple[str, ...], text: str) -> float:
     norm = normalise(text)
-    return max((similarity(normalise(label), norm) for label in labels), default=0.0)
+    return max(
+        (similarity(normalise(label), norm) * _numbered(normalise(label), norm) for label in labels), default=0.0
+    )
+
+
+_ITEM = re.compile(r"(?<![\d.])(\d{1,2})\.(?!\d)")
+# A text naming a numbered item ("1.申请人…") is not a label without that number ("（六）其他处理"), however alike.
+OTHER_ITEM = 0.5
+
+
+@lru_cache(maxsize=65536)
+def _numbered(label: str, text: str) -> float:
+    return OTHER_ITEM if set(_ITEM.findall(text)) - set(_ITEM.findall(label)) else 1.0
 
 
 # A glued label (header text run into it) is compared by its ending, this many characters around the label's length.
@@ -71,8 +83,9 @@ def best_suffix_similarity(labels: tuple[str, ...], text: str) -> float:
     best = 0.0
     for label in labels:
         lab = normalise(label)
+        numbered = _numbered(lab, norm)
         for k in range(max(2, len(lab) - SUFFIX_SLACK), min(len(norm), len(lab) + SUFFIX_SLACK) + 1):
-            best = max(best, similarity(lab, norm[-k:]))
+            best = max(best, similarity(lab, norm[-k:]) * numbered)
     return best
 
 

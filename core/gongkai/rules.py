@@ -91,8 +91,10 @@ class Derivation:
         return {n for _, n in self.forced.values()}
 
 
-def derive(values: Values, rules: Sequence[Instance], is_count: Callable[[Key], bool]) -> Derivation:
-    """Fill `values` in place with what the rules force; return what was forced and what contradicts."""
+def derive(
+    values: Values, rules: Sequence[Instance], is_count: Callable[[Key], bool], blocked: frozenset[Key] = frozenset()
+) -> Derivation:
+    """Fill `values` in place with what the rules force (never a `blocked` cell); say what contradicts."""
     out = Derivation()
     contradicted: set[int] = set()
     changed = True
@@ -102,7 +104,7 @@ def derive(values: Values, rules: Sequence[Instance], is_count: Callable[[Key], 
             if n in contradicted:
                 continue
             unknown = [k for k in inst.keys if values.get(k) is None]
-            if not unknown or not all(is_count(k) for k in unknown):
+            if not unknown or not all(is_count(k) and k not in blocked for k in unknown):
                 continue
             on_left = [k in inst.left for k in unknown]
             if any(on_left) and not all(on_left):
@@ -133,3 +135,53 @@ def holds(values: Values, inst: Instance) -> bool | None:
     if None in left or None in right:
         return None
     return sum(left) == sum(right)  # type: ignore[arg-type]
+
+
+def _would_force(values: Values, inst: Instance, key: Key) -> Number | None:
+    """The count the instance would give `key` were it unknown (None when no count would do)."""
+    left = sum((v for k in inst.left if k != key and (v := values.get(k)) is not None), 0)
+    right = sum((v for k in inst.right if k != key and (v := values.get(k)) is not None), 0)
+    need = (right - left) if key in inst.left else (left - right)
+    if need < 0 or (isinstance(need, Decimal) and need != need.to_integral_value()):
+        return None
+    return need
+
+
+Readings = Sequence[tuple[tuple[Key, ...], list[tuple[Number | None, ...]]]]  # a row's cells, its possible figures
+
+
+def settle(
+    values: Values, rules: Sequence[Instance], is_count: Callable[[Key], bool], unplaced: Readings = ()
+) -> tuple[Derivation, dict[Key, str]]:
+    """Derive, then take back what the rules do not agree on; fill `values` in place.
+
+    A forced cell that another rule would force to another count is what
+    one rule says and another denies (a rule that fails whatever the cell
+    holds blames the printed figures, not it); a forced cell of a row whose printed figures were
+    not placed must agree with one of the ways of reading them. Cells that
+    fail either test stay empty (with the reason), and the rest is derived
+    again without them.
+    """
+    blocked: dict[Key, str] = {}
+    start = dict(values)
+    while True:
+        values.clear()
+        values.update(start)
+        derivation = derive(values, rules, is_count, frozenset(blocked))
+        refused: dict[Key, str] = {}
+        for inst in rules:
+            if holds(values, inst) is not False:
+                continue
+            for key in inst.keys:
+                wanted = _would_force(values, inst, key)
+                if key in derivation.forced and wanted is not None and wanted != values[key]:
+                    rule = rules[derivation.forced[key][1]].rule.id
+                    refused[key] = f"{rule} forces {values[key]}, but {inst.rule.id} would force {wanted}"
+        for keys, options in unplaced:
+            forced = [(i, k) for i, k in enumerate(keys) if k in derivation.forced]
+            if forced and not any(all(o[i] is None or o[i] == values[k] for i, k in forced) for o in options):
+                for _, key in forced:
+                    refused[key] = f"the rules force {values[key]}, which no reading of the row's printed figures gives"
+        if not refused:
+            return derivation, blocked
+        blocked.update(refused)

@@ -20,6 +20,8 @@ from gongkai_pdf.text import FIGURE, Box, box, group_lines, join_lines
 
 # Positions closer than this (points) are one rule: double borders, rules drawn per cell.
 SNAP = 2.5
+# A number is wrapped in its cell when its first line ends within this many character widths of the cell's edge.
+WRAP_EDGE = 1.6
 # A rule separates two cells when it covers this share of their common edge.
 COVER = 0.5
 
@@ -132,7 +134,7 @@ def _unruled_rows(table: RawTable, chars: list[Char]) -> list[Segment]:
     for r in range(len(table.ys) - 1):
         row = [c for c in table.cells if c.r0 == c.r1 == r]
         stacked = [c for c in row if sum(bool(FIGURE.fullmatch(ln.text())) for ln in group_lines(c.chars)) >= 2]
-        if len(stacked) < 2:
+        if len(stacked) < 2 or any(_wrapped(table, c) for c in stacked):
             continue
         bands = group_lines([ch for c in row for ch in c.chars])
         for a, b in zip(bands, bands[1:], strict=False):
@@ -140,6 +142,14 @@ def _unruled_rows(table: RawTable, chars: list[Char]) -> list[Segment]:
                 y = (a.bottom + b.top) / 2
                 out.append(Segment(table.x0, y, table.x1, y))
     return out
+
+
+def _wrapped(table: RawTable, cell: RawCell) -> bool:
+    """A number too wide for its narrow cell, broken onto a second line ("20" over "0" is 200): its first
+    line runs to the cell's right edge, where a figure of a row of its own would leave room."""
+    first = group_lines(cell.chars)[0]
+    width = max(c.x1 - c.x0 for c in first.chars)
+    return len(first.chars) >= 2 and first.x1 >= table.xs[cell.c1 + 1] - WRAP_EDGE * width
 
 
 def _merge(segments: list[Segment], horizontal: bool) -> list[Segment]:

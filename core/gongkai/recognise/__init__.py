@@ -24,6 +24,7 @@ from gongkai.recognise.place import Proposal, propose, write
 from gongkai.recognise.recover import recover
 from gongkai.recognise.rows import DocRow, layout_rows
 from gongkai.recognise.sections import find_sections
+from gongkai.rules import Readings
 from gongkai.template import PrintedRow, Template
 
 
@@ -51,7 +52,7 @@ def recognise(layout: Layout, templates: Mapping[str, Template], source: Source 
     report.sections = find_sections(rows, template.sections)
     _, layouts, matches = best_alignment(template, rows)
     matches = by_order(rows, printed_rows(template, layouts), matches)
-    fill(report, template, layouts, matches, rows)
+    unplaced = fill(report, template, layouts, matches, rows)
     if report.status == "no_tables":  # nothing of any table: no template fits, and no cells are claimed
         return Report(
             meta=meta,
@@ -64,7 +65,7 @@ def recognise(layout: Layout, templates: Mapping[str, Template], source: Source 
                 Finding(code="no_tables", message="none of the report's tables was found"),
             ],
         )
-    check(template, report)
+    check(template, report, unplaced)
     return report
 
 
@@ -85,6 +86,8 @@ def best_alignment(template: Template, rows: list[DocRow]) -> tuple[float, dict[
     for combo in product(*choices):
         layouts = {t.id: lay for t, lay in zip(template.tables, combo, strict=True)}
         score, matches = align(rows, printed_rows(template, layouts), cache)
+        matches = _whole_bare_tables(template, layouts, matches)
+        score = min(score, sum(m.score for m in matches)) if matches else 0.0
         tried.append((sum(m.score for m in matches if m.row.filled()), score, layouts, matches))
     most = max(t[0] for t in tried)
     if most > 0:
@@ -94,12 +97,31 @@ def best_alignment(template: Template, rows: list[DocRow]) -> tuple[float, dict[
     return chosen[1], chosen[2], chosen[3]
 
 
+def _whole_bare_tables(template: Template, layouts: dict[str, str], matches: list[Match]) -> list[Match]:
+    """A layout of several rows printed without labels (table 四 as two or three tables) is known by its
+    rows' counts alone: it stands only when every one of them is found, else ten figures of a one-row
+    table 四 that lost five blanks would pass for its litigation row."""
+    out = list(matches)
+    for table in template.tables:
+        printed = table.printed_rows(layouts[table.id])
+        if len(printed) > 1 and all(not p.labels for p in printed):
+            found = {m.printed.row for m in matches if m.table == table.id}
+            if len(found) < len(printed):
+                out = [m for m in out if m.table != table.id]
+    return out
+
+
 def printed_rows(template: Template, layouts: dict[str, str]) -> list[tuple[str, PrintedRow]]:
     return [(t.id, p) for t in template.tables for p in t.printed_rows(layouts[t.id])]
 
 
-def fill(report: Report, template: Template, layouts: dict[str, str], matches: list[Match], rows: list[DocRow]) -> None:
-    """Every cell of every table exists (null until read); matched rows' figures go in."""
+def fill(
+    report: Report, template: Template, layouts: dict[str, str], matches: list[Match], rows: list[DocRow]
+) -> Readings:
+    """Every cell of every table exists (null until read); matched rows' figures go in.
+
+    Returns the rows whose figures were not placed, with their readings.
+    """
     for table in template.tables:
         report.tables[table.id] = {row.id: {col: Cell() for col in table.row_columns(row.id)} for row in table.rows}
     found = {m.table for m in matches}
@@ -137,5 +159,6 @@ def fill(report: Report, template: Template, layouts: dict[str, str], matches: l
             write(report, template.table(match.table), match, proposal.readings[0], note=note)
         elif proposal.readings:
             doubtful.append(proposal)
-    recover(template, report, doubtful)
+    unplaced = recover(template, report, doubtful)
     report.status = "ok" if len(found) == len(template.tables) else "partial" if found else "no_tables"
+    return unplaced

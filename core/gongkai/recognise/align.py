@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import combinations
 
 from gongkai.labels import best_similarity, best_suffix_similarity
 from gongkai.recognise.rows import DocRow
@@ -49,10 +48,9 @@ def label_score(row: DocRow, printed: PrintedRow) -> float:
             return 0.0
         return weight * (1.0 if not row.labels else 0.8)
     texts = [p.text for p in row.labels[-MAX_LABEL_CELLS:]]
-    if filled:
-        candidates = {"".join(texts[i:j]) for i, j in combinations(range(len(texts) + 1), 2)}
-    else:  # no figures to vouch for the row: all its text from some cell on must read as the label (a blank form)
-        candidates = {"".join(texts[i:]) for i in range(len(texts))}
+    # The row's own label is the text nearest its figures; cells before it may be group labels
+    # ("（六）其他处理" beside its first sub-row), which never stand for the row on their own.
+    candidates = {"".join(texts[i:]) for i in range(len(texts))}
     if row.prefix:
         candidates.add(row.prefix + "".join(texts))
     best = max((best_similarity(printed.labels, c) for c in candidates), default=0.0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from gongkai.labels import normalise, similarity
@@ -33,18 +33,25 @@ HEADING_MATCH = 0.75
 STACK_GAP = 0.8
 
 
+Block = tuple[str, object]  # a grid (by its index) or a table's tab-separated text lines
+
+
 @dataclass
 class Columns:
-    grid: dict[tuple[int, Signature], dict[int, int]] = field(default_factory=dict)
+    grid: dict[tuple[Block, Signature], dict[int, int]] = field(default_factory=dict)
     bands: dict[tuple[str, Signature], list[float]] = field(default_factory=dict)
+    widths: dict[tuple[Block, Signature], int] = field(default_factory=dict)  # tab fields of a whole text row
 
     def grid_place(self, match: Match) -> list[Slot | None] | None:
-        """The row's slots by the grid column each stands in; None when that is not known for every figure."""
+        """The row's slots by the column each stands in (a grid's, a tab stop's); None unless known for every figure."""
         slots = match.row.slots
-        table = slots[0].where.table if slots else None
-        by_col = self.grid.get((table, signature(match))) if table is not None else None
-        if by_col is None:
+        block = _block(match)
+        if block is None:
             return None
+        key = (block, signature(match))
+        by_col = self.grid.get(key)
+        if by_col is None or (key in self.widths and len(match.row.cells) != self.widths[key]):
+            return None  # a text row with fewer tab fields lost cells, and the tabs that went with them
         out: list[Slot | None] = [None] * len(match.printed.cells)
         for slot in slots:
             index = by_col.get(slot.where.col) if slot.where.col is not None else None
@@ -92,29 +99,54 @@ def learn(matches: list[Match], rows: list[DocRow] | None = None, template: Temp
     return columns
 
 
+def _block(match: Match) -> Block | None:
+    """Where a row's column numbers count: its grid, or the tab-separated lines of its table."""
+    slots = match.row.slots
+    if not slots or any(s.where.col is None for s in slots):
+        return None
+    if match.row.grid:
+        return ("grid", slots[0].where.table) if slots[0].where.table is not None else None
+    if match.row.glued or any(s.where.box is not None for s in slots):
+        return None  # cut out of one cell, or placed by its page position instead
+    return ("tabs", match.table)
+
+
 def _from_rows(matches: list[Match]) -> Columns:
-    grid: dict[tuple[int, Signature], dict[int, int]] = {}
-    conflicts: set[tuple[int, Signature]] = set()
+    """Column numbers from rows printing a figure in every cell, where all such rows of a block agree.
+
+    Text whose merged label cells ate tab stops (a Word table saved as text)
+    puts one column at different tab stops in different rows: no agreement,
+    no column numbers, and its rows are read by their own cells instead.
+    """
+    grid: dict[tuple[Block, Signature], dict[int, int]] = {}
+    widths: dict[tuple[Block, Signature], int] = {}
+    seen: Counter[tuple[Block, Signature]] = Counter()
+    conflicts: set[tuple[Block, Signature]] = set()
     xs: dict[tuple[str, Signature], list[list[float]]] = defaultdict(list)
     for m in matches:
         n = len(m.printed.cells)
         slots = m.row.slots
-        if m.row.grid and len(slots) == n and slots[0].where.table is not None:
-            key = (slots[0].where.table, signature(m))
-            cols = {s.where.col: i for i, s in enumerate(slots) if s.where.col is not None}
+        filled = [s for s in slots if not s.blank]
+        block = _block(m)
+        whole = filled if len(filled) == n else slots if (m.row.grid and len(slots) == n) else None
+        if block is not None and whole is not None:
+            key = (block, signature(m))
+            cols = {s.where.col: i for i, s in enumerate(whole) if s.where.col is not None}
+            seen[key] += 1
             if len(cols) == n and grid.setdefault(key, cols) != cols:
                 conflicts.add(key)
-        filled = [s for s in slots if not s.blank]
+            if block[0] == "tabs" and widths.setdefault(key, len(m.row.cells)) != len(m.row.cells):
+                conflicts.add(key)
         if not m.row.grid and len(filled) == n and all(s.where.box is not None for s in filled):
             xs[(m.table, signature(m))].append([_centre(s) for s in filled])
-    for key in conflicts:
-        del grid[key]
+    for key in conflicts | {k for k in grid if k[0][0] == "tabs" and seen[k] < 2}:
+        grid.pop(key, None)
     bands: dict[tuple[str, Signature], list[float]] = {}
     for band, rows in xs.items():
         centres = [statistics.median(col) for col in zip(*rows, strict=True)]
         if all(a < b for a, b in zip(centres, centres[1:], strict=False)):
             bands[band] = centres
-    return Columns(grid=grid, bands=bands)
+    return Columns(grid=grid, bands=bands, widths={k: w for k, w in widths.items() if k in grid})
 
 
 def _from_headings(

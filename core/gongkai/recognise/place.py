@@ -69,9 +69,16 @@ def propose(match: Match, template: Template, columns: Columns) -> Proposal | Fi
     if len(filled) == n and not runs:
         proposal.readings = [Reading(tuple(filled))]
         return proposal
-    trimmed = _trimmed(slots, n)
+    by_tab = columns.grid_place(match) if not runs else None  # tab stops that every whole row agrees on
+    if by_tab is not None:
+        proposal.readings = [Reading(tuple(by_tab))]
+        return proposal
+    trimmed, lead = _trimmed(slots, n)
     if len(trimmed) == n and not runs:
-        proposal.readings = [Reading(tuple(trimmed))]
+        # Blank cells after the last figure are no evidence of anything (a trailing tab). With a blank first
+        # cell left, the last figure may as well be in the last column as in the one before: the rules decide.
+        shifted = trimmed[0].blank and lead == 0 and len(trimmed) < len(slots)
+        proposal.readings = [Reading(tuple(trimmed), "aligned_right" if shifted else None)]
         return proposal
     by_band = columns.band_place(match) if not runs else None
     if by_band is not None:
@@ -108,13 +115,16 @@ def _grid_slots(slots: list[Slot], n: int) -> list[Slot] | None:
     return None
 
 
-def _trimmed(slots: list[Slot], n: int) -> list[Slot]:
+def _trimmed(slots: list[Slot], n: int) -> tuple[list[Slot], int]:
+    """The slots without trailing blanks, then without leading blanks while more than n; and how many led."""
     trimmed = list(slots)
     while trimmed and trimmed[-1].blank:
         trimmed.pop()
+    lead = 0
     while len(trimmed) > n and trimmed[0].blank:
         trimmed.pop(0)
-    return trimmed
+        lead += 1
+    return trimmed, lead
 
 
 def _is_run(p: Parsed) -> bool:

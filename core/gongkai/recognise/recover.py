@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from gongkai.model import Finding, Number, Report
 from gongkai.recognise.place import Proposal, Reading, write
-from gongkai.rules import Instance, Key, Values, count_cells, derive, holds, instances, report_values
+from gongkai.rules import Instance, Key, Readings, Values, count_cells, derive, holds, instances, report_values
 from gongkai.template import Template
 
 # Combinations of readings looked at for one table; past this the search stops and says so.
@@ -44,14 +44,21 @@ class _Row:
     chosen: set[int] = field(default_factory=set)
 
 
-def recover(template: Template, report: Report, proposals: list[Proposal]) -> None:
-    """Place what the rules confirm of the doubtful proposals; a finding for each row left out."""
+def recover(template: Template, report: Report, proposals: list[Proposal]) -> Readings:
+    """Place what the rules confirm of the doubtful proposals; a finding for each row left out.
+
+    Returns the rows left out with their readings: whatever the rules force
+    into them later must agree with one of those (`rules.settle`).
+    """
     rules = list(instances(template, report))
     is_count = count_cells(template)
     base = report_values(report)
+    unplaced: list[tuple[tuple[Key, ...], list[tuple[Number | None, ...]]]] = []
     for table in dict.fromkeys(p.match.table for p in proposals):
         mine = [p for p in proposals if p.match.table == table]
-        _recover_table(template, report, mine, base, [r for r in rules if r.rule.table == table], is_count)
+        mine_rules = [r for r in rules if r.rule.table == table]
+        unplaced += _recover_table(template, report, mine, base, mine_rules, is_count)
+    return unplaced
 
 
 def _recover_table(
@@ -61,7 +68,7 @@ def _recover_table(
     base: Values,
     rules: list[Instance],
     is_count: Callable[[Key], bool],
-) -> None:
+) -> Readings:
     rows = [_row(p, base, rules, is_count) for p in proposals]
     live = [r for r in rows if r.options]
     search = _Search(base, rules, live, is_count)
@@ -69,15 +76,15 @@ def _recover_table(
     decided: list[_Row] = []
     for n, row in enumerate(live):
         used = {s[n] for s in search.solutions}
-        if len(row.options) == 1:  # placed if some combination holds, or if it is a split its own sums chose
-            placed = bool(search.solutions) or row.readings[0].how == "split"
-        else:  # placed if every combination there is takes the same reading
-            placed = search.complete and len(used) == 1
+        # one reading: placed if some combination holds (under none, the rules are broken);
+        # several: placed if every combination there is takes the same one
+        placed = bool(search.solutions) if len(row.options) == 1 else search.complete and len(used) == 1
         if placed:
             row.chosen = used if len(used) == 1 else {0}
             decided.append(row)
     vouched = _vouch(base, rules, decided, is_count)
     table = template.table(proposals[0].match.table)
+    unplaced: list[tuple[tuple[Key, ...], list[tuple[Number | None, ...]]]] = []
     for row in rows:
         if row in decided and row.proposal.match.row.index in vouched:
             index = next(iter(row.chosen))
@@ -86,6 +93,8 @@ def _recover_table(
             write(report, table, row.proposal.match, reading, confirmed, _note(row, reading, confirmed))
         else:
             report.findings.append(_unplaced(row, search))
+            unplaced.append((row.keys, row.options))
+    return unplaced
 
 
 def _row(proposal: Proposal, base: Values, rules: list[Instance], is_count: Callable[[Key], bool]) -> _Row:
@@ -266,6 +275,9 @@ def _unplaced(row: _Row, search: _Search) -> Finding:
         code = "split_ambiguous"
     elif not search.complete:
         why = "the search over the table's rules stopped at its limit before deciding"
+        code = "placement_unconfirmed"
+    elif not search.solutions:
+        why = "under no reading of the table's doubtful rows do its rules hold (the document may break them)"
         code = "placement_unconfirmed"
     else:
         why = "no rule checks where its figures belong"
