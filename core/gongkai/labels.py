@@ -65,7 +65,7 @@ def best_similarity(labels: tuple[str, ...], text: str) -> float:
 
 _ITEM = re.compile(r"(?<![\d.])(\d{1,2})\.(?!\d)")
 # A text naming a numbered item ("1.申请人…") is not a label without that number ("（六）其他处理"), however alike.
-OTHER_ITEM = 0.5
+OTHER_ITEM = 0.0
 
 
 @lru_cache(maxsize=65536)

@@ -17,23 +17,34 @@ from gongkai.layout import Layout
 from gongkai.model import Cell, Finding, Report, Source
 from gongkai.recognise.align import Match, align
 from gongkai.recognise.choose import choose_template
-from gongkai.recognise.columns import learn
+from gongkai.recognise.columns import learn, printed_order, reorder
 from gongkai.recognise.gaps import by_order
 from gongkai.recognise.meta import read_meta
 from gongkai.recognise.place import Proposal, propose, write
 from gongkai.recognise.recover import recover
 from gongkai.recognise.rows import DocRow, layout_rows
-from gongkai.recognise.sections import find_sections
+from gongkai.recognise.sections import find_sections, first_report
 from gongkai.rules import Readings
 from gongkai.template import PrintedRow, Template
 
 
 def recognise(layout: Layout, templates: Mapping[str, Template], source: Source | None = None) -> Report:
     rows = layout_rows(layout)
+    second = _second_report(rows, templates)
+    cut = rows[second] if second is not None else None
+    rows = rows[:second]
     meta = read_meta(rows, layout.title)
     text = "\n".join(r.text for r in rows)
     report = Report(meta=meta, source=source or Source())
     report.findings.extend(Finding(code="reader", message=p, severity="info") for p in layout.problems)
+    if cut is not None:
+        report.findings.append(
+            Finding(
+                code="another_report",
+                message=f"the file goes on with another report ({cut.text[:40]!r}): only the first one was read",
+                where=cut.cells[0].where if cut.cells else None,
+            )
+        )
     if layout.image_pages:
         pages = ", ".join(map(str, layout.image_pages))
         report.findings.append(
@@ -67,6 +78,11 @@ def recognise(layout: Layout, templates: Mapping[str, Template], source: Source 
         )
     check(template, report, unplaced)
     return report
+
+
+def _second_report(rows: list[DocRow], templates: Mapping[str, Template]) -> int | None:
+    sections = next((t.sections for t in templates.values() if t.sections), ())
+    return first_report(rows, sections)
 
 
 def best_alignment(template: Template, rows: list[DocRow]) -> tuple[float, dict[str, str], list[Match]]:
@@ -147,6 +163,7 @@ def fill(
                     message=f"table {table.id} ({table.title}) was not found",
                 )
             )
+    matches = reorder(matches, printed_order(matches, rows, template))
     columns = learn([m for m in matches if not m.by_order], rows, template)
     doubtful: list[Proposal] = []
     for match in matches:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gongkai.labels import normalise, similarity
 from gongkai.layout import Piece
@@ -205,3 +205,65 @@ def _read_headings(headings: list[tuple[float, str]], labels: list[tuple[str, ..
         centres.append(headings[k][0])
         k += 1
     return centres
+
+
+def printed_order(
+    matches: list[Match], rows: list[DocRow], template: Template
+) -> dict[tuple[str, Signature], list[int]]:
+    """Tables whose column headings stand in another order than the template's: the template column of each.
+
+    Each column's label must be found once, in the headings above the
+    table's first row (cells of the same grid, tab stops, or positions on
+    the page): a swapped heading moves its whole column, which no rule
+    could tell, since the rules treat those columns alike.
+    """
+    out: dict[tuple[str, Signature], list[int]] = {}
+    first: dict[tuple[str, Signature], Match] = {}
+    for m in matches:
+        first.setdefault((m.table, signature(m)), m)
+    for (table_id, cols), m in first.items():
+        if len(set(cols)) != len(cols) or len(cols) < 2:
+            continue  # table 四 in one row repeats its five headings: not decided here
+        table = template.table(table_id)
+        places = _heading_places(m, rows, [(table.columns[c].label, *table.columns[c].variants) for c in cols])
+        if places is not None and places != sorted(places):
+            out[(table_id, cols)] = sorted(range(len(cols)), key=lambda k: places[k])
+    return out
+
+
+def _heading_places(match: Match, rows: list[DocRow], labels: list[tuple[str, ...]]) -> list[float] | None:
+    """Where each label's heading stands (a grid column, a tab stop, a centre on the page), if each is found once."""
+    slot = match.row.slots[0].where if match.row.slots else None
+    if slot is None:
+        return None
+    found: list[set[float]] = [set() for _ in labels]
+    above: dict[float, str] = {}  # the heading text so far at each place: a heading broken over two rows
+    for row in rows[max(0, match.row.index - HEADING_REACH) : match.row.index]:
+        for piece in row.cells:
+            w = piece.where
+            if match.row.grid != row.grid or (row.grid and w.table != slot.table):
+                continue
+            boxed = not row.grid and w.x0 is not None and w.x1 is not None
+            place = (w.x0 + w.x1) / 2 if boxed else w.col  # type: ignore[operator]
+            if place is None or not piece.text.strip():
+                continue
+            texts = [piece.text, above.get(float(place), "") + piece.text]
+            above[float(place)] = piece.text
+            for k, wanted in enumerate(labels):
+                if max(similarity(normalise(t), normalise(x)) for t in wanted for x in texts) >= HEADING_MATCH:
+                    found[k].add(float(place))  # a merged heading repeated by a converter: one place still
+    if any(len(f) != 1 for f in found) or len(set().union(*found)) != len(found):
+        return None
+    return [next(iter(f)) for f in found]
+
+
+def reorder(matches: list[Match], orders: dict[tuple[str, Signature], list[int]]) -> list[Match]:
+    """Matches whose printed cells follow the document's order of columns, where that differs."""
+    out = []
+    for m in matches:
+        order = orders.get((m.table, signature(m)))
+        if order is not None:
+            cells = tuple(m.printed.cells[k] for k in order)
+            m = replace(m, printed=replace(m.printed, cells=cells))
+        out.append(m)
+    return out

@@ -13,6 +13,7 @@ from gongkai.model import Section
 from gongkai.recognise.rows import DocRow
 from gongkai.template import SectionDef
 
+MIN_FIGURE_ROWS = 5  # rows of figures a report has shown before a part heading can start another report
 MAX_HEADING = 34  # characters, after normalising; longer lines are prose that mentions the part
 
 
@@ -41,3 +42,25 @@ def find_sections(rows: list[DocRow], sections: tuple[SectionDef, ...]) -> dict[
             where=rows[start].labels[0].where,
         )
     return out
+
+
+def first_report(rows: list[DocRow], sections: tuple[SectionDef, ...]) -> int | None:
+    """Where a second report starts in the same file (a page listing several offices' reports), or None.
+
+    Once the parts have reached 四 or later after rows of figures, a heading
+    of part 一 or 二 again begins another report: its rows must not fill in
+    what the first one lacks. (A table of contents has no figures between
+    its headings.)
+    """
+    if len(sections) < 4:
+        return None
+    early, late = sections[:2], sections[3:]
+    figures = 0
+    reached_late = False
+    for row in rows:
+        figures += row.is_data
+        if figures >= MIN_FIGURE_ROWS and any(heading_of(row, s) for s in late):
+            reached_late = True
+        elif reached_late and any(heading_of(row, s) for s in early):
+            return row.index
+    return None
