@@ -71,3 +71,39 @@ def test_year_from_text_when_title_has_none() -> None:
 def test_signature_and_date_on_one_line() -> None:
     m = meta("2021年政府信息公开工作年度报告\n一、总体情况\n正文。\n某某市统计局   2022年1月20日\n")
     assert (m.signed_by, m.published, m.agency) == ("某某市统计局", "2022-01-20", "某某市统计局")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "定》）和《关于印发中华人民共和国政府信息公开工作年度报告",  # a wrapped line of a crawler's dump
+        "关于印发某某县自然资源局2021年度政府信息公开工作年度报告的通知",
+        "本机关2021年度政府信息公开工作年度报告如下",
+        "为进一步做好2021年度政府信息公开工作年度报告",
+        "下面是某某县自然资源局2021年度政府信息公开工作年度报告",
+        "现将某某县自然资源局2021年度政府信息公开工作年度报告",
+        "就2021年度政府信息公开工作年度报告",
+        "）编制了2021年度政府信息公开工作年度报告",
+        "附件：某某县自然资源局2021年度政府信息公开工作年度报告",
+    ],
+)
+def test_a_piece_of_a_sentence_is_never_the_title(line: str) -> None:
+    m = meta(line + "\n一、总体情况\n正文。\n\n某某市统计局\n2022年1月20日\n")
+    assert m.title is None
+    assert m.agency == "某某市统计局"  # from the signature, as when the title names no body
+
+
+def test_a_title_broken_at_a_fixed_width_is_joined() -> None:
+    m = meta("某某县自然资源局2021年度政府信息公开工\n作年度报告\n一、总体情况\n正文。\n")
+    assert m.title == "某某县自然资源局2021年度政府信息公开工作年度报告"
+    assert m.agency == "某某县自然资源局"
+
+
+def test_a_web_pages_title_when_the_page_shows_none() -> None:
+    page = (
+        "<html><head><title>某某市司法局2023年度政府信息公开工作年度报告_某某市人民政府</title></head>"
+        "<body><p>一、总体情况</p><p>正文。</p><p>某某市司法局</p><p>2024年1月20日</p></body></html>"
+    )
+    m = gongkai.convert(page.encode(), name="x.html").meta
+    assert m.title == "某某市司法局2023年度政府信息公开工作年度报告"
+    assert (m.agency, m.year) == ("某某市司法局", 2023)

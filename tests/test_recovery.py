@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from pathlib import Path
 
 import pytest
 
@@ -291,3 +292,131 @@ def test_a_figure_between_two_columns_is_not_placed() -> None:
     report = convert_layout(layout)
     assert figures(report, "granted")[:6] == [0] * 6 or figures(report, "granted") == [None] * 7
     assert 7 not in figures(report, "granted")
+
+
+# ---------------------------------------------------------------- shapes an adversarial review found
+
+
+def tab_report(rows: list[str], four: list[str] | None = None) -> bytes:
+    """A report as a tab-separated text export: the given table 三 lines, table 四's figures."""
+    lines = [
+        "某某县某某局2022年政府信息公开工作年度报告",
+        "一、总体情况",
+        "本机关认真贯彻落实政府信息公开条例。",
+        "三、收到和处理政府信息公开申请情况",
+        "\t自然人\t法人或其他组织\t\t\t\t\t总计",
+        "\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他",
+        *rows,
+        "四、政府信息公开行政复议、行政诉讼情况",
+        *(four or ["0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0"]),
+        "五、存在的主要问题及改进情况",
+        "无。",
+        "某某县某某局",
+        "2023年1月20日",
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def table_lines(table: dict[str, list[int]], sep: str = "\t", blank: dict[str, set[int]] | None = None) -> list[str]:
+    out = []
+    for row in APPLICATIONS.rows:
+        if row.id in table:
+            cells = [("" if k in (blank or {}).get(row.id, set()) else str(v)) for k, v in enumerate(table[row.id])]
+            out.append(sep.join([row.label, *cells]))
+    return out
+
+
+def test_an_empty_label_column_and_a_blank_total_keep_their_tab_stops() -> None:
+    """An Excel-style export: every row has the same tab stops; a blank 总计 is blank, not a shift."""
+    table = draw_table(random.Random(11))
+    lines = [line.replace("\t", "\t\t", 1) for line in table_lines(table, blank={"granted": {6}})]
+    report = gongkai.convert(tab_report(lines), name="export.txt")
+    assert figures(report, "granted") == table["granted"]  # the blank 总计 forced back by the row's own sum
+    assert report.tables["applications"]["granted"]["total"].derived == "applications.row_total"
+
+
+def test_a_typo_in_a_glued_row_is_not_split_to_fit() -> None:
+    """A row whose printed 总计 breaks its own sum: the one split that keeps it is not what was printed."""
+    table = draw_table(random.Random(5))
+    table["denied_third_party"] = [5, 20, 12, 5, 0, 25, 76]  # the figures add up to 67
+    report = gongkai.convert(crawler_dump(table), name="dump.txt")
+    printed = zip(figures(report, "denied_third_party"), table["denied_third_party"], strict=True)
+    assert all(v is None or v == t for v, t in printed)
+    assert any(f.row == "denied_third_party" and f.severity == "warning" for f in report.findings)
+
+
+def test_two_rules_that_disagree_force_nothing() -> None:
+    """A blank cell that the row's sum makes 1 and the column's sum makes 0 is left empty, with a finding."""
+    zeros = {r.id: [0] * 7 for r in APPLICATIONS.rows if r.id != "other_handling"}
+    zeros["granted"] = [0, 23, 22, 15, 0, 0, 61]
+    for row in ("new_received", "total_handled"):
+        zeros[row] = [0, 23, 22, 15, 0, 0, 60]
+    report = gongkai.convert(tab_report(table_lines(zeros, blank={"granted": {0}})), name="r.txt")
+    cell = report.tables["applications"]["granted"]["natural_person"]
+    assert cell.value is None
+    assert any(f.code == "derivation_refused" and f.row == "granted" for f in report.findings)
+
+
+def test_table_four_that_lost_its_blanks_is_not_two_tables() -> None:
+    """Ten figures of a one-row table 四 whose five blanks were lost are not 行政诉讼 of two tables."""
+    table = draw_table(random.Random(2))
+    header = "行政复议\t\t\t\t\t行政诉讼"
+    report = gongkai.convert(tab_report(table_lines(table), [header, "2 2 1 1 6 3 1 3 2 9"]), name="r.txt")
+    assert report.layouts.get("review_litigation") != "two_tables"
+    four = report.values()["review_litigation"]
+    assert four["litigation_direct"] != {"upheld": 2, "corrected": 2, "other": 1, "pending": 1, "total": 6}
+
+
+def test_a_group_label_beside_its_first_sub_row_does_not_make_the_group_row() -> None:
+    """pdftotext -layout: "（六）其  1.申请人  5 0 4 0 0 0 9" is sub-row 1, its label going on below."""
+    table = draw_table(random.Random(8))
+    lines = []
+    for row in APPLICATIONS.rows:
+        if row.id not in table:
+            continue
+        figures_text = "   ".join(str(v) for v in table[row.id])
+        if row.id == "other_no_correction":
+            lines += [f"（六）其    1.申请人    {figures_text}", "他处理     无正当理", "           由逾期不补正"]
+        else:
+            lines.append(f"{row.label}    {figures_text}")
+    report = gongkai.convert(tab_report(lines), name="layout.txt")
+    assert report.layouts["applications"] == "other_handling_three_rows"
+    handling = figures(report, "other_handling")
+    assert handling != table["other_no_correction"]
+    assert all(v is None or v == sum(table[s][k] for s in SUBS) for k, v in enumerate(handling))
+
+
+def test_columns_follow_their_headings_when_the_order_is_swapped() -> None:
+    """A converter (or an office) printed 科研机构 before 商业企业: the figures under each heading are its."""
+    table = draw_table(random.Random(9))
+    md = ["# 某某县某某局2022年政府信息公开工作年度报告", "", "## 三、收到和处理政府信息公开申请情况", ""]
+    md += ["| | 自然人 | 科研机构 | 商业企业 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |", "|---" * 8 + "|"]
+    for row in APPLICATIONS.rows:
+        if row.id in table:
+            v = table[row.id]
+            md.append("| " + " | ".join([row.label, *map(str, [v[0], v[2], v[1], *v[3:]])]) + " |")
+    md += ["", "某某县某某局", "", "2023年1月20日", ""]
+    report = gongkai.convert("\n".join(md).encode(), name="swapped.md")
+    for row, truth in table.items():
+        assert figures(report, row) == truth, row
+
+
+def test_a_second_report_in_the_same_file_does_not_fill_in_the_first() -> None:
+    first, second = draw_table(random.Random(21)), draw_table(random.Random(22))
+    missing = ["other_no_correction", "other_unpaid_fee", "other_other"]
+    text = tab_report(
+        [line for line in table_lines(first) if not any(line.startswith(r) for r in ("1.申请人", "2.申请人", "3.其他"))]
+    )
+    text += tab_report(table_lines(second))
+    report = gongkai.convert(text, name="two.txt")
+    assert any(f.code == "another_report" for f in report.findings)
+    for row in missing:
+        assert all(v is None or v == t for v, t in zip(figures(report, row), first[row], strict=True)), row
+    assert figures(report, "new_received") == first["new_received"]
+
+
+def test_numbers_wrapped_in_narrow_ruled_cells_are_read_whole() -> None:
+    """A ruled PDF whose four-digit figures wrap inside their cells ("145" over "9"): one row, whole numbers."""
+    report = gongkai.convert(Path(__file__).parent / "data" / "pdf" / "ruled_wrapped_numbers.pdf")
+    assert figures(report, "new_received") == [242, 268, 265, 204, 245, 235, 1459]
+    assert figures(report, "total_handled") == [242, 267, 266, 202, 247, 235, 1459]

@@ -20,7 +20,15 @@ MAX_TITLE_SEARCH = 60  # lines from the top; a web page may put navigation and a
 MAX_SIGNATURE_SEARCH = 30  # lines from the end; a web page may put its footer below the signature
 MAX_TITLE = 80
 _SUBJECT = re.compile(r"信息公开|政务公开")
-_PROSE = re.compile(r"^(?:根据|按照|本报告|依据|现将|特此)")
+# A sentence, or a piece of one, that names the report: never its title.
+_PROSE = re.compile(
+    r"^(?:根据|按照|本报告|依据|现将|特此|附件|下面|以下|就|从而|所以|因此|因而|于是|同时|另外|综上|通过|"
+    r"本机关|本单位|我局|我单位|我委|我办|我区|我县|我市|"
+    r"为(?:进一步|了|做好|全面|切实|深入|贯彻|认真|加强|推进|规范))"
+)
+# A title ends with 报告, perhaps with a note in brackets: "…报告（摘要）"; never "…报告的通知", "…报告如下".
+_ENDS_TITLE = re.compile(r"报告(?:[（(][^（）()]{1,12}[）)])?$")
+_QUOTES = "“”\"'‘’「」『』"
 _STARTS_BARE = re.compile(r"^(?:(?:19|20)\d{2}年度?)?(?:政府信息公开|政务公开|信息公开|年度|工作年度)")
 _NOT_TITLE = re.compile(r"[：:>|。，,；;]")
 # A title cites no other document, and does not begin where a phrase ends.
@@ -76,7 +84,7 @@ def arabic_years(text: str) -> str:
 
 def _title(prose: list[str]) -> str | None:
     """The first line naming a report on information disclosure, with its broken-off start or end."""
-    lines = [re.sub(r"\s+", "", line) for line in prose[:MAX_TITLE_SEARCH]]
+    lines = [re.sub(r"\s+", "", line).strip(_QUOTES) for line in prose[:MAX_TITLE_SEARCH]]
     for n, line in enumerate(lines):
         title = line
         after = lines[n + 1] if n + 1 < len(lines) else ""
@@ -94,7 +102,7 @@ def _title(prose: list[str]) -> str | None:
 def looks_like_title(text: str) -> bool:
     """A report's title: it names a report on disclosure, and it is no sentence and no piece of one."""
     return (
-        "报告" in text[-8:]
+        bool(_ENDS_TITLE.search(text))
         and bool(_SUBJECT.search(text))
         and len(text) <= MAX_TITLE
         and not _PROSE.match(text)
