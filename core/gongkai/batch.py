@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import resource
+import stat
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -116,7 +117,7 @@ def convert_task(source: str | bytes, name: str, options: TaskOptions) -> Outcom
             report=pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL),
         )
     if out.sha256 is None and out.kind not in ("memory",):
-        out.sha256, out.size = _hash(source)
+        out.sha256, out.size = _hash(source)  # a failed input is still known by its content, for resuming
     out.seconds = round(time.perf_counter() - started, 4)
     out.maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return out
@@ -127,16 +128,23 @@ def memory_message(options: TaskOptions) -> str:
 
 
 def _hash(source: str | bytes) -> tuple[str | None, int | None]:
+    if isinstance(source, bytes):
+        return hashlib.sha256(source).hexdigest(), len(source)
+    path = Path(source)
+    digest = file_sha256(path)
     try:
-        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        return digest, path.stat().st_size if digest else None
     except OSError:
         return None, None
-    return hashlib.sha256(data).hexdigest(), len(data)
 
 
 def file_sha256(path: Path) -> str | None:
+    """The SHA-256 of a regular file, read a block at a time (a huge file never sits in memory);
+    None for anything else: a FIFO would wait forever, a device never end."""
     h = hashlib.sha256()
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None
         with path.open("rb") as f:
             for block in iter(lambda: f.read(1 << 20), b""):
                 h.update(block)

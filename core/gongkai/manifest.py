@@ -18,6 +18,7 @@ from gongkai.batch import Outcome
 
 MANIFEST_NAME = ".gongkai-manifest.jsonl"
 DONE = ("ok", "partial")
+RETRIED = ("write_error",)  # failures that another run may not meet: tried again without being asked
 
 
 def fingerprint(
@@ -86,9 +87,25 @@ class Manifest:
 
         A line cut short by an interruption is ignored.
         """
-        found: dict[tuple[str, str, str], str] = {}
+        return {
+            key: item["output"]
+            for key, item in self._last().items()
+            if item.get("status") in DONE and item.get("output")
+        }
+
+    def failed(self) -> dict[tuple[str, str, str], str]:
+        """(path, sha256, options) → the cause, for inputs whose last attempt failed in a way trying the same
+        bytes with the same options again would only repeat (anything but an output that could not be written)."""
+        return {
+            key: item.get("error") or item.get("kind") or "failed"
+            for key, item in self._last().items()
+            if item.get("status") == "failed" and item.get("kind") not in RETRIED
+        }
+
+    def _last(self) -> dict[tuple[str, str, str], dict[str, Any]]:
+        found: dict[tuple[str, str, str], dict[str, Any]] = {}
         try:
-            text = self.path.read_text("utf-8")
+            text = self.path.read_text("utf-8", errors="replace")
         except OSError:
             return found
         for line in text.splitlines():
@@ -96,8 +113,8 @@ class Manifest:
                 item = json.loads(line)
             except ValueError:
                 continue
-            if isinstance(item, dict) and item.get("status") in DONE and item.get("sha256") and item.get("output"):
-                found[(item["path"], item["sha256"], item.get("options", ""))] = item["output"]
+            if isinstance(item, dict) and isinstance(item.get("path"), str) and item.get("sha256"):
+                found[(item["path"], item["sha256"], item.get("options", ""))] = item
         return found
 
     def append(self, line: ManifestLine) -> None:

@@ -13,10 +13,14 @@ workers are replaced after `recycle` tasks so memory cannot creep.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
 import resource
 import signal
+import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -24,32 +28,63 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from gongkai.batch import Outcome, Task, TaskOptions, convert_task, failed, memory_message
+from gongkai.plugins import get_registry
+
+PR_SET_PDEATHSIG = 1  # prctl(2)
+# A worker that has not begun its task this long after receiving it is stuck starting (its task is not to blame
+# for the wait, but the wait is bounded all the same).
+STARTUP = 300.0
 
 
-def _worker(conn: Connection, options: TaskOptions) -> None:
+def _worker(conn: Connection, lifeline: Connection, options: TaskOptions) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    _die_with_parent(lifeline)
+    get_registry()  # the plugins load before the cap: a cap too small for them is a memory limit, not "no reader"
     if options.memory_mb:
         limit = options.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    while True:
+    try:
+        while True:
+            try:
+                task = conn.recv()
+            except (EOFError, OSError):
+                return
+            if task is None:
+                return
+            index, name, source = task
+            conn.send(("start", index))  # the time limit counts from here: a fresh worker's start-up is not the file's
+            try:
+                outcome = convert_task(source, name, options)
+            except MemoryError:
+                outcome = failed("memory", memory_message(options))
+            conn.send((index, outcome))
+    except (BrokenPipeError, ConnectionResetError):
+        os._exit(0)  # the parent is gone: leave quietly
+
+
+def _die_with_parent(lifeline: Connection) -> None:
+    """Never outlive the parent, even busy in a conversion: the lifeline's end closes when the parent dies
+    (however it dies), and on Linux the kernel also kills a worker whose parent, the fork server, is gone."""
+    if sys.platform.startswith("linux"):
         try:
-            task = conn.recv()
-        except (EOFError, OSError):
-            return
-        if task is None:
-            return
-        index, name, source = task
-        try:
-            outcome = convert_task(source, name, options)
-        except MemoryError:
-            outcome = failed("memory", memory_message(options))
-        conn.send((index, outcome))
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        with contextlib.suppress(EOFError, OSError):
+            lifeline.recv()
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="gongkai-lifeline").start()
 
 
 @dataclass
 class _Slot:
     process: Any
     conn: Connection
+    lifeline: Connection | None = None
     task: Task | None = None
     deadline: float = 0.0
     started: float = 0.0
@@ -70,10 +105,12 @@ class LocalPool:
 
     def _start(self) -> _Slot:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker, args=(child, self.options), daemon=True)
+        keep, give = self.context.Pipe()  # the lifeline: nothing is ever sent on it, it only closes
+        process = self.context.Process(target=_worker, args=(child, give, self.options), daemon=True)
         process.start()
         child.close()
-        return _Slot(process, parent)
+        give.close()
+        return _Slot(process, parent, lifeline=keep)
 
     def _retire(self, slot: _Slot, kill: bool) -> None:
         if kill:
@@ -88,6 +125,8 @@ class LocalPool:
             slot.process.kill()
             slot.process.join()
         slot.conn.close()
+        if slot.lifeline is not None:
+            slot.lifeline.close()
 
     def run(self, tasks: Iterable[Task], window: int) -> Iterator[tuple[int, Outcome]]:
         pending = iter(tasks)
@@ -108,7 +147,8 @@ class LocalPool:
                         slot = self.slots[i] = self._start()
                     slot.conn.send((waiting.index, waiting.name, waiting.source))
                     slot.task, slot.count, slot.started = waiting, slot.count + 1, time.monotonic()
-                    slot.deadline = slot.started + self.timeout if self.timeout else float("inf")
+                    # until the worker says it started, only its start-up is timed (generously)
+                    slot.deadline = slot.started + STARTUP if self.timeout else float("inf")
                     busy.append(waiting.index)
                     waiting = next(pending, None)
                 working = [s for s in self.slots if s.task is not None]
@@ -129,7 +169,14 @@ class LocalPool:
                     if slot.conn in ready or slot.process.sentinel in ready:
                         try:
                             if slot.conn.poll():
-                                _, outcome = slot.conn.recv()
+                                message = slot.conn.recv()
+                                if message[0] == "start":
+                                    slot.started = time.monotonic()
+                                    slot.deadline = slot.started + self.timeout if self.timeout else float("inf")
+                                    if not slot.conn.poll():
+                                        continue
+                                    message = slot.conn.recv()
+                                _, outcome = message
                         except (EOFError, OSError):
                             outcome = None
                         if outcome is None:

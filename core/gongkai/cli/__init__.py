@@ -14,16 +14,23 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from gongkai import __version__
+from gongkai.names import printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NO_READER, EXIT_NOTHING = 0, 1, 2, 3, 4
+
+
+def say(message: str, file: TextIO | None = None) -> None:
+    """One line for a person, on stderr unless told otherwise: control characters in it are shown, never obeyed."""
+    print(printable(message), file=file or sys.stderr)
 
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        print(f"gongkai: {message}", file=sys.stderr)
+        say(f"gongkai: {message}")
         raise SystemExit(EXIT_USAGE)
 
 
@@ -45,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.run(args)
     except KeyboardInterrupt:
-        print("gongkai: interrupted", file=sys.stderr)
+        say("gongkai: interrupted")
         return 130
     except BrokenPipeError:
         return EXIT_OK

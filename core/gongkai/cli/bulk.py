@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.batch import Executor, InlineExecutor, Outcome, Task, TaskOptions, file_sha256
-from gongkai.cli import EXIT_FAILED, EXIT_NO_READER, EXIT_NOTHING, EXIT_OK
+from gongkai.cli import EXIT_FAILED, EXIT_NO_READER, EXIT_NOTHING, EXIT_OK, say
 from gongkai.cli.inputs import InputFile, read_stdin
-from gongkai.cli.output import write_atomic
-from gongkai.errors import GongkaiError
+from gongkai.cli.output import inside, remove_stale_parts, write_atomic
+from gongkai.errors import GongkaiError, WriteError
 from gongkai.hookspecs import Writer
 from gongkai.manifest import MANIFEST_NAME, Manifest, manifest_line
 from gongkai.model import Report
+from gongkai.names import escaped
 from gongkai.pool import LocalPool, cpu_count
 
 CONNECT_ENV = "GONGKAI_DASK_CONNECT_TIMEOUT"  # seconds to wait for the scheduler (default 10)
@@ -47,9 +48,9 @@ def make_executor(
         return DaskExecutor(
             options, address, timeout=args.timeout or None, send_bytes=args.send_bytes, connect_timeout=connect
         )
-    jobs = min(args.jobs or cpu_count(), count)
-    if jobs == 1 or stdin:  # --jobs 1, stdin, or a single input: in this process, no time or memory limit
+    if args.jobs == 1:  # asked for: in this process, without a time or memory limit (for debugging)
         return InlineExecutor(options)
+    jobs = max(1, min(args.jobs or cpu_count(), count))  # a single input too: one small file can take a machine
     return LocalPool(options, jobs, timeout=args.timeout or None, recycle=args.recycle)
 
 
@@ -95,14 +96,14 @@ class Batch:
 
     def summary(self) -> None:
         for _, name, cause in sorted(self.failures, key=lambda f: f[0]):
-            print(f"gongkai: {name}: {cause}", file=sys.stderr)
+            say(f"gongkai: {name}: {cause}")
         if self.total <= 1:
             return
         parts = ", ".join(f"{n} {s}" for s, n in sorted(self.counts.items()) if n)
-        print(f"gongkai: {self.total} inputs: {parts}", file=sys.stderr)
+        say(f"gongkai: {self.total} inputs: {parts}")
         slowest = sorted(self.times, reverse=True)[:5]
         if len(self.times) > 5:
-            print("gongkai: slowest: " + ", ".join(f"{n} {t:.2f} s" for t, n in slowest), file=sys.stderr)
+            say("gongkai: slowest: " + ", ".join(f"{n} {t:.2f} s" for t, n in slowest))
 
     def exit_code(self) -> int:
         done = self.counts.get("ok", 0) + self.counts.get("partial", 0) + self.counts.get("skipped", 0)
@@ -132,11 +133,14 @@ def to_folder(
     bar: Any,
 ) -> None:
     targets = output_names(inputs, writer.extensions[0])
-    skip = _resumable(inputs, targets, out, manifest, fp, args.force)
+    remove_stale_parts(out)
+    skip, failed_before = _resumable(inputs, targets, out, manifest, fp, args)
     for _ in skip:
         batch.skipped()
-    bar.update(len(skip))
-    for index, outcome in executor.run(_tasks(inputs, skip), window=WINDOW):
+    for index, cause in failed_before.items():
+        batch.problem(inputs[index].name, f"failed before: {cause} (--retry-failed tries it again)", index)
+    bar.update(len(skip) + len(failed_before))
+    for index, outcome in executor.run(_tasks(inputs, skip | set(failed_before)), window=WINDOW):
         inp = inputs[index]
         batch.record(index, inp.name, outcome)
         target: Path | None = None
@@ -144,13 +148,15 @@ def to_folder(
             target = out / targets[inp]
             report = outcome.load_report()
             try:
+                if not inside(target, out):  # a name that climbs out of the folder (.., a link) is refused
+                    raise WriteError(f"{escaped(str(target))} would be outside the output folder")
                 write_atomic(target, lambda f, r=report: writer.write([r], f, args.options))  # type: ignore[misc]
             except (OSError, GongkaiError) as exc:
-                batch.write_failed(index, inp.name, f"cannot write {target}: {exc}")
+                batch.write_failed(index, inp.name, f"cannot write {escaped(str(target))}: {exc}")
                 outcome.status, outcome.kind, outcome.error = "failed", "write_error", f"cannot write: {exc}"
                 target = None
         if manifest is not None:
-            manifest.append(manifest_line(inp.name, outcome, str(target) if target else None, fp))
+            manifest.append(manifest_line(inp.name, outcome, escaped(str(target)) if target else None, fp))
         bar.update(1)
 
 
@@ -160,23 +166,28 @@ def _resumable(
     out: Path,
     manifest: Manifest | None,
     fp: str,
-    force: bool,
-) -> set[int]:
-    """Indexes of inputs the manifest has done with this content and these options, their output still there."""
-    if manifest is None or force:
-        return set()
+    args: argparse.Namespace,
+) -> tuple[set[int], dict[int, str]]:
+    """Inputs the manifest has done with this content and these options (their output still there), and
+    inputs that failed with them before (index → cause), unless --force or --retry-failed."""
+    if manifest is None or args.force:
+        return set(), {}
     done = manifest.done()
-    if not done:
-        return set()
-    skip = set()
+    failures = {} if getattr(args, "retry_failed", False) else manifest.failed()
+    if not done and not failures:
+        return set(), {}
+    skip: set[int] = set()
+    failed_before: dict[int, str] = {}
     for i, inp in enumerate(inputs):
         if inp.path is None:
             continue
+        key = (inp.name, file_sha256(inp.path) or "", fp)
         target = out / targets[inp]
-        recorded = done.get((inp.name, file_sha256(inp.path) or "", fp))
-        if recorded == str(target) and target.exists():
+        if done.get(key) == escaped(str(target)) and target.exists():
             skip.add(i)
-    return skip
+        elif key in failures:
+            failed_before[i] = failures[key]
+    return skip, failed_before
 
 
 def to_one(

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from gongkai.api import convert, require_report
-from gongkai.cli import EXIT_FAILED, EXIT_NO_READER, EXIT_OK
+from gongkai.cli import EXIT_FAILED, EXIT_NO_READER, EXIT_OK, say
 from gongkai.cli.convert_cmd import add_reader_options, reader_options
 from gongkai.cli.inputs import InputFile, collect, read_stdin
 from gongkai.errors import GongkaiError, NoReaderError
@@ -34,7 +34,7 @@ class Tally:
         self.ok = self.failed = self.no_reader = 0
 
     def fail(self, name: str, cause: str, no_reader: bool = False) -> None:
-        print(f"gongkai: {name}: {cause}", file=sys.stderr)
+        say(f"gongkai: {name}: {cause}")
         if no_reader:
             self.no_reader += 1
         else:
@@ -71,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
         if report is None:
             continue
         tally.ok += 1
-        sys.stdout.write(describe(report, inp.name) + "\n")
+        for line in describe(report, inp.name).split("\n"):
+            say(line, sys.stdout)
     return tally.exit_code()
 
 

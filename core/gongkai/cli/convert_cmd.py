@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import os
 import signal
 import sys
+import tempfile
 from pathlib import Path
 
 from tqdm import tqdm
 
 from gongkai.api import writer_for
 from gongkai.batch import TaskOptions
-from gongkai.cli import EXIT_NOTHING, EXIT_USAGE
+from gongkai.cli import EXIT_NOTHING, EXIT_USAGE, say
 from gongkai.cli.bulk import Batch, default_manifest, interrupt, main_thread, make_executor, to_folder, to_one
-from gongkai.cli.inputs import collect
+from gongkai.cli.inputs import InputFile, collect
 from gongkai.dask_executor import SCHEDULER_ENV, SchedulerUnreachable
 from gongkai.errors import WriteError
 from gongkai.hookspecs import Writer
 from gongkai.manifest import Manifest, fingerprint
+from gongkai.names import escaped
 
 DEFAULT_TIMEOUT, DEFAULT_MEMORY_MB, DEFAULT_RECYCLE = 120.0, 2048, 200
 
@@ -117,6 +120,11 @@ def add_batch_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--force", action="store_true", help="convert everything again, even what the manifest has done")
     p.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="try again the inputs that failed before with the same content and options (skipped otherwise)",
+    )
+    p.add_argument(
         "--dask",
         metavar="ADDRESS",
         default=None,
@@ -133,32 +141,43 @@ def add_batch_options(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     out = args.output
     if not args.inputs and not args.lists:
-        print("gongkai: no input: give files, folders, globs or --list FILE", file=sys.stderr)
+        say("gongkai: no input: give files, folders, globs or --list FILE")
         return EXIT_USAGE
     try:
         writer, to_dir = _plan_output(args)
         args.options = _writer_options(writer, key_values(args.writer_options))
         read_opts = reader_options(args)
     except WriteError as exc:
-        print(f"gongkai: {exc}", file=sys.stderr)
+        say(f"gongkai: {exc}")
         return EXIT_USAGE
     if args.jobs is not None and args.jobs < 1 or args.recycle < 1 or args.timeout < 0 or args.max_memory < 0:
-        print("gongkai: --jobs and --recycle want 1 or more, --timeout and --max-memory 0 or more", file=sys.stderr)
+        say("gongkai: --jobs and --recycle want 1 or more, --timeout and --max-memory 0 or more")
+        return EXIT_USAGE
+    bad_encoding = check_encoding(args.encoding)
+    if bad_encoding:
+        say(f"gongkai: --encoding {args.encoding}: {bad_encoding}")
         return EXIT_USAGE
     inputs, problems = collect(args.inputs, args.lists)
     if not to_dir and len(inputs) + len(problems) > 1 and not writer.many:
-        print(
+        say(
             f"gongkai: {len(inputs) + len(problems)} inputs need -o FOLDER/ or a data-set format "
-            f"(the {writer.name} writer holds one report)",
-            file=sys.stderr,
+            f"(the {writer.name} writer holds one report)"
         )
         return EXIT_USAGE
+    clash = overlap(inputs, args, out, to_dir)
+    if clash:
+        say(f"gongkai: {escaped(out)}: {clash}")
+        return EXIT_USAGE
+    unwritable = writable(out, to_dir)
+    if unwritable:
+        say(f"gongkai: {escaped(out)}: {unwritable}")
+        return EXIT_NOTHING
     batch = Batch(total=len(inputs) + len(problems))
     for name, cause in problems:
         batch.problem(name, cause)
     if not inputs:
         batch.summary()
-        print("gongkai: nothing to convert", file=sys.stderr)
+        say("gongkai: nothing to convert")
         return EXIT_NOTHING
     options = TaskOptions(args.reader, args.encoding, read_opts, args.max_memory or None)
     fp = fingerprint(args.reader, args.encoding, read_opts, writer.name, args.options)
@@ -170,7 +189,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         executor = make_executor(args, options, address, stdin, len(inputs))
     except SchedulerUnreachable as exc:
-        print(f"gongkai: {exc}", file=sys.stderr)
+        say(f"gongkai: {exc}")
         return EXIT_NOTHING
     previous_sigterm = signal.signal(signal.SIGTERM, interrupt) if main_thread() else None
     bar = tqdm(total=len(inputs), unit="file", file=sys.stderr, disable=args.quiet or not sys.stderr.isatty())
@@ -189,6 +208,47 @@ def run(args: argparse.Namespace) -> int:
     if batch.total > 1 or batch.failures:
         batch.summary()
     return batch.exit_code()
+
+
+def check_encoding(name: str | None) -> str | None:
+    """Why `--encoding NAME` cannot decode text (unknown, or a codec like rot13 or zlib), or None."""
+    if not name:
+        return None
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        return "unknown text encoding"
+    return None if getattr(info, "_is_text_encoding", True) else "not a text encoding"
+
+
+def overlap(inputs: list[InputFile], args: argparse.Namespace, out: str, to_dir: bool) -> str | None:
+    """Why the output would destroy or swallow an input: the same file, or a folder inside the input folder."""
+    if out == "-":
+        return None
+    target = Path(out).resolve()
+    if not to_dir:
+        if any(inp.path is not None and inp.path.resolve() == target for inp in inputs):
+            return "is one of the inputs: it is not overwritten"
+        return None
+    for arg in args.inputs:
+        folder = Path(arg)
+        if folder.is_dir() and (folder.resolve() == target or folder.resolve() in target.parents):
+            return "is inside the input folder: the next run would read its outputs as inputs"
+    return None
+
+
+def writable(out: str, to_dir: bool) -> str | None:
+    """Why outputs cannot go there (a file in the way, no permission), before anything is converted."""
+    if out == "-":
+        return None
+    folder = Path(out) if to_dir else Path(out).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        return f"cannot write there ({exc.strerror or exc})"
+    return None
 
 
 def _writer_options(writer: Writer, options: dict[str, str]) -> dict[str, str]:

@@ -1,11 +1,22 @@
-"""What the command line was given to read: files, folders (recursively), globs, list files and '-' for stdin."""
+"""What the command line was given to read: files, folders (recursively), globs, list files and '-' for stdin.
+
+Symbolic links: a file named on the command line (or by a glob, or a list)
+is read wherever it points, since someone named it; a link found while
+walking a folder is read only if it points inside that folder — a link
+out of it is reported and not followed, so converting a folder never
+reads (and copies into outputs) what lies outside it.
+"""
 
 from __future__ import annotations
 
 import glob
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from gongkai.api import MAX_BYTES, read_bounded
+from gongkai.names import escaped
 
 STDIN = "-"
 GLOB_CHARS = ("*", "?", "[")
@@ -57,27 +68,33 @@ def collect(args: list[str], list_files: list[str] | None = None) -> tuple[list[
             files = [m for m in matches if m.is_file()]
             for m in matches:
                 if m.is_dir():
-                    files.extend(_folder(m))
+                    files.extend(_folder(m, problems))
             if not files:
-                problems.append((arg, "no file matches"))
+                problems.append((escaped(arg), "no file matches"))
             for m in sorted(set(files)):
-                add(InputFile(m, _relative(m, base), str(m), base.name or base.resolve().name))
+                add(InputFile(m, _relative(m, base), escaped(str(m)), base.name or base.resolve().name))
         elif path.is_dir():
-            for item in _folder(path):
-                add(InputFile(item, item.relative_to(path), str(item), path.name or path.resolve().name))
-        elif path.exists():
-            add(InputFile(path, Path(path.name), str(path), path.resolve().parent.name))
+            for item in _folder(path, problems):
+                add(InputFile(item, item.relative_to(path), escaped(str(item)), path.name or path.resolve().name))
+        elif path.exists() or path.is_symlink():
+            add(InputFile(path, Path(path.name), escaped(str(path)), path.resolve().parent.name))
         else:
-            problems.append((arg, "no such file or folder"))
+            problems.append((escaped(arg), "no such file or folder"))
     return found, problems
 
 
-def _folder(path: Path) -> list[Path]:
-    return [
-        item
-        for item in sorted(p for p in path.rglob("*") if p.is_file())
-        if not any(part.startswith(".") for part in item.relative_to(path).parts)
-    ]
+def _folder(path: Path, problems: list[tuple[str, str]]) -> list[Path]:
+    """The visible files under a folder; links out of it are reported, not followed."""
+    inside = path.resolve()
+    out = []
+    for item in sorted(p for p in path.rglob("*") if p.is_file()):
+        if any(part.startswith(".") for part in item.relative_to(path).parts):
+            continue
+        if inside != item.resolve() and inside not in item.resolve().parents:
+            problems.append((escaped(str(item)), "a symbolic link out of the input folder, not followed"))
+            continue
+        out.append(item)
+    return out
 
 
 def _glob_root(pattern: str) -> Path:
@@ -87,11 +104,14 @@ def _glob_root(pattern: str) -> Path:
 
 
 def _relative(path: Path, base: Path) -> Path:
+    """The path under the glob's root, never climbing out of it ("in/*/../../x.txt" is just "x.txt")."""
     try:
-        return path.relative_to(base)
+        relative = Path(os.path.normpath(path.relative_to(base)))
     except ValueError:
         return Path(path.name)
+    return Path(path.name) if relative.is_absolute() or ".." in relative.parts else relative
 
 
-def read_stdin() -> bytes:
-    return sys.stdin.buffer.read()
+def read_stdin(limit: int = MAX_BYTES) -> bytes:
+    """Standard input, up to one byte past the limit (enough to know it is too large, never more)."""
+    return read_bounded(sys.stdin.buffer, limit)

@@ -1,20 +1,55 @@
-"""Writing output files whole or not at all."""
+"""Writing output files whole or not at all, and the places outputs may go."""
 
 from __future__ import annotations
 
 import os
+import re
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
+
+PART_PREFIX = ".gongkai-"
+PART_SUFFIX = ".part"
+# A temporary file of this program's: its writer's pid, then a random part (short whatever the target's name).
+_PART = re.compile(rf"^{re.escape(PART_PREFIX)}(\d+)-[^/]*{re.escape(PART_SUFFIX)}$")
 
 
 def write_atomic(target: Path, write: Callable[[BinaryIO], None]) -> None:
     """Write to a temporary file beside the target and move it into place, so no half-written file is left."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f"{PART_PREFIX}{os.getpid()}-", suffix=PART_SUFFIX)
+    tmp = Path(name)
     try:
-        with tmp.open("wb") as f:
+        with os.fdopen(fd, "wb") as f:
             write(f)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def remove_stale_parts(folder: Path) -> int:
+    """Temporary files left by a writer that was killed (its process is gone): removed; how many."""
+    removed = 0
+    for part in folder.rglob(f"{PART_PREFIX}*{PART_SUFFIX}"):
+        m = _PART.match(part.name)
+        if m and not _alive(int(m.group(1))):
+            part.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except PermissionError:
+        return True  # another user's live process
+    except (ProcessLookupError, OverflowError, ValueError):
+        return False
+    return True
+
+
+def inside(target: Path, folder: Path) -> bool:
+    """Whether a target resolves inside the folder (no "..", no link, leads out of it)."""
+    root = folder.resolve()
+    return root in target.resolve().parents

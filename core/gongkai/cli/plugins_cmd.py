@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
-from gongkai.cli import EXIT_OK
+from gongkai.cli import EXIT_OK, say
 from gongkai.plugins import BLOCK_ENV, get_registry
 
 
@@ -22,5 +23,5 @@ def run(args: argparse.Namespace) -> int:
         origin = f"{info.distribution} {info.version}" if info.distribution else "(not from a distribution)"
         provides = "; ".join(f"{kind}: {', '.join(names)}" for kind, names in info.provides.items()) or "-"
         status = info.status if not info.error else f"{info.status} ({info.error})"
-        print(f"{info.name:<20} {origin:<24} {status:<8} {provides}")
+        say(f"{info.name:<20} {origin:<24} {status:<8} {provides}", sys.stdout)  # a plugin's error is its text
     return EXIT_OK
