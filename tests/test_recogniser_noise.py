@@ -17,7 +17,8 @@ def test_heading_printed_twice(seed: Path) -> None:
     text = seed.read_text("utf-8")
     original = gongkai.convert(seed)
     heading = "三、收到和处理政府信息公开申请情况"
-    doubled = text.replace(heading, heading + "\n" + heading, 1) if heading in text else text
+    doubled = text.replace(heading, heading + "\n" + heading, 1)
+    assert doubled != text  # every seed prints the heading: the noise is really there
     assert _convert_text(doubled, seed.name).values() == original.values()
 
 
@@ -34,8 +35,10 @@ def test_page_numbers_between_rows(seed: Path) -> None:
 
 
 def test_bookmark_debris_in_labels(seed: Path) -> None:
+    """Word's bookmark debris before a label of table 三 (one every seed prints)."""
     text = seed.read_text("utf-8")
-    noisy = re.sub(r"(二、上年结转)", r"[bookmark: _GoBack]\1", text)
+    noisy = re.sub(r"(\(七\) ?总计|（七）总计)", r"[bookmark: _GoBack]\1", text, count=1)
+    assert noisy != text
     assert _convert_text(noisy, seed.name).values() == gongkai.convert(seed).values()
 
 
