@@ -262,3 +262,48 @@ def test_nothing_could_run(tmp_path: Path) -> None:
     )
     assert done.returncode == EXIT_NOTHING
     assert done.stderr.decode().startswith("gongkai: ")
+
+
+def _session_members(sid: int) -> list[int]:
+    """The processes of a session still running (zombies aside), read from /proc."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid and fields[0] != "Z":
+            members.append(int(entry.name))
+    return members
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_workers_do_not_outlive_a_killed_parent(tmp_path: Path) -> None:
+    """SIGKILL of the parent mid-batch: its workers, busy or not, and the fork server go too, quietly."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(3):
+        (src / f"hang{n}.poison").write_text("hang", "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(poison_site(tmp_path))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gongkai", "convert", str(src), "-o", f"{tmp_path / 'out'}/", "--jobs", "2"],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while len(_session_members(proc.pid)) < 4:  # the parent, the fork server and two workers at least
+        assert time.monotonic() < deadline and proc.poll() is None, "the workers never started"
+        time.sleep(0.1)
+    time.sleep(1)  # the workers are inside their hanging tasks
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 30
+    while _session_members(proc.pid):
+        assert time.monotonic() < deadline, f"still running after the parent died: {_session_members(proc.pid)}"
+        time.sleep(0.1)
+    assert proc.stderr is not None
+    assert b"Traceback" not in proc.stderr.read()

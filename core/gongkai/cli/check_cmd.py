@@ -5,11 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gongkai.api import convert, require_report
-from gongkai.cli import EXIT_FAILED, EXIT_NO_READER, EXIT_OK, say
-from gongkai.cli.convert_cmd import add_reader_options, reader_options
+from gongkai.batch import Outcome, Task, TaskOptions
+from gongkai.cli import EXIT_FAILED, EXIT_NO_READER, EXIT_OK, EXIT_USAGE, say
+from gongkai.cli.bulk import WINDOW, make_executor
+from gongkai.cli.convert_cmd import (
+    DEFAULT_MEMORY_MB,
+    DEFAULT_RECYCLE,
+    DEFAULT_TIMEOUT,
+    add_reader_options,
+    check_encoding,
+    reader_options,
+)
 from gongkai.cli.inputs import InputFile, collect, read_stdin
-from gongkai.errors import GongkaiError, NoReaderError
 from gongkai.model import Finding, Report
 from gongkai.plugins import get_registry
 
@@ -24,7 +31,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--from", dest="reader", help="reader to use instead of guessing from the content")
     p.add_argument("--encoding", help="text encoding of the inputs")
     add_reader_options(p)
-    p.set_defaults(run=run)
+    p.add_argument("-j", "--jobs", type=int, default=None, help="worker processes; 1 reads in this process, no limits")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS", help="time limit per file")
+    p.add_argument("--max-memory", type=int, default=DEFAULT_MEMORY_MB, metavar="MB", help="memory cap per worker")
+    p.set_defaults(run=run, recycle=DEFAULT_RECYCLE)
 
 
 class Tally:
@@ -46,34 +56,42 @@ class Tally:
         return EXIT_NO_READER if self.no_reader else EXIT_OK
 
 
-def read_report(inp: InputFile, args: argparse.Namespace, tally: Tally) -> Report | None:
-    try:
-        source = read_stdin() if inp.path is None else inp.path
-        report = require_report(
-            convert(source, name=inp.name, reader=args.reader, encoding=args.encoding, options=reader_options(args))
-        )
-    except NoReaderError as exc:
-        tally.fail(inp.name, str(exc), no_reader=True)
-        return None
-    except GongkaiError as exc:
-        tally.fail(inp.name, str(exc))
-        return None
-    return report
-
-
 def run(args: argparse.Namespace) -> int:
+    """Each input read in a worker under the same limits as a batch (one small file can take a machine)."""
+    bad_encoding = check_encoding(args.encoding)
+    if bad_encoding:
+        say(f"gongkai: --encoding {args.encoding}: {bad_encoding}")
+        return EXIT_USAGE
     inputs, problems = collect(args.inputs)
     tally = Tally()
     for problem in problems:
         tally.fail(*problem)
-    for inp in inputs:
-        report = read_report(inp, args, tally)
-        if report is None:
-            continue
-        tally.ok += 1
-        for line in describe(report, inp.name).split("\n"):
-            say(line, sys.stdout)
+    if not inputs:
+        return tally.exit_code()
+    options = TaskOptions(args.reader, args.encoding, reader_options(args), args.max_memory or None)
+    stdin = any(inp.path is None for inp in inputs)
+    executor = make_executor(args, options, None, stdin, len(inputs))
+    tasks = (Task(i, inp.name, read_stdin() if inp.path is None else str(inp.path)) for i, inp in enumerate(inputs))
+    done: dict[int, Outcome] = {}
+    following = 0
+    try:
+        for index, outcome in executor.run(tasks, window=WINDOW):
+            done[index] = outcome
+            while following in done:  # in input order, whatever order the workers finish in
+                _show(inputs[following], done.pop(following), tally)
+                following += 1
+    finally:
+        executor.close()
     return tally.exit_code()
+
+
+def _show(inp: InputFile, outcome: Outcome, tally: Tally) -> None:
+    if outcome.report is None:
+        tally.fail(inp.name, outcome.error or outcome.kind or "failed", no_reader=outcome.kind == "no_reader")
+        return
+    tally.ok += 1
+    for line in describe(outcome.load_report(), inp.name).split("\n"):
+        say(line, sys.stdout)
 
 
 def describe(report: Report, name: str) -> str:
