@@ -52,6 +52,8 @@ class Poison:
             os.kill(os.getpid(), signal.SIGKILL)
         if what == "exit":
             os._exit(1)
+        if what == "libxml":  # what lxml says when libxml2 cannot allocate under the cap
+            raise gongkai.ReadError("not readable as HTML: unknown error (<string>, line 0)")
         raise gongkai.ReadError("poison of an unknown kind")
 
 
@@ -307,3 +309,15 @@ def test_workers_do_not_outlive_a_killed_parent(tmp_path: Path) -> None:
         time.sleep(0.1)
     assert proc.stderr is not None
     assert b"Traceback" not in proc.stderr.read()
+
+
+def test_a_library_failing_under_the_memory_cap_says_memory_limit(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.poison").write_text("libxml", "utf-8")
+    shutil.copy(SEEDS[0], src)
+    site = poison_site(tmp_path)
+    capped = gongkai(str(src), "-o", f"{tmp_path / 'o1'}/", "--max-memory", "512", site=site)
+    assert b"a.poison: memory limit (512 MB)" in capped.stderr, capped.stderr
+    free = gongkai(str(src), "-o", f"{tmp_path / 'o2'}/", "--max-memory", "0", site=site)
+    assert b"a.poison: not readable as HTML: unknown error" in free.stderr, free.stderr

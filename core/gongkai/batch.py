@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 import resource
 import stat
 import time
@@ -100,7 +101,7 @@ def convert_task(source: str | bytes, name: str, options: TaskOptions) -> Outcom
     except MemoryError:
         out = failed("memory", memory_message(options))
     except GongkaiError as exc:
-        if isinstance(exc.__cause__, MemoryError):
+        if _out_of_memory(exc, options):
             out = failed("memory", memory_message(options))
         else:
             out = Outcome(status="failed", kind="read_error", error=str(exc))
@@ -121,6 +122,18 @@ def convert_task(source: str | bytes, name: str, options: TaskOptions) -> Outcom
     out.seconds = round(time.perf_counter() - started, 4)
     out.maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return out
+
+
+# What C libraries say when an allocation fails under the cap (libxml2: "Memory allocation failed", or an
+# "unknown error" with no line; zlib and the OS: "cannot allocate memory").
+_NO_MEMORY = re.compile(r"memory allocation failed|cannot allocate memory|out of memory|unknown error", re.I)
+
+
+def _out_of_memory(exc: BaseException, options: TaskOptions) -> bool:
+    """Whether a reader's failure was the memory cap speaking through a library (not the document's fault)."""
+    if isinstance(exc.__cause__, MemoryError) or isinstance(exc.__context__, MemoryError):
+        return True
+    return bool(options.memory_mb) and bool(_NO_MEMORY.search(str(exc)))
 
 
 def memory_message(options: TaskOptions) -> str:
