@@ -18,7 +18,12 @@ from gongkai.numbers import parse_cell, split_numbers
         ("０１２", 12, None),
         ("3,119", 3119, None),
         ("3，119", 3119, None),
-        ("1 234", None, None),  # two figures run together, or one with a stray space: not guessed
+        ("1 234", 1234, None),  # thousands apart by a space, as GB/T 15835 writes them
+        ("119 118", 119118, None),
+        ("12 34", None, None),  # two figures run together, or one with a stray space: not guessed
+        ("4 2", None, None),
+        ("3¹", 3, None),  # a footnote mark after the figure
+        ("1186①", 1186, None),
         ("5件", 5, "件"),
         ("3.2万元", Decimal("3.2"), "万元"),
         ("96171.6", Decimal("96171.6"), None),

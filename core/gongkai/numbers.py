@@ -47,6 +47,9 @@ class Parsed:
     value: int | Decimal | None = None
     unit: str | None = None
 
+    def _replace_raw(self, raw: str) -> Parsed:
+        return Parsed(self.kind, raw, self.value, self.unit)
+
 
 def clean(text: str) -> str:
     """Full-width to half-width (NFKC), the minus sign to '-', no spaces (but see `_RUN_TOGETHER`)."""
@@ -58,8 +61,20 @@ def clean(text: str) -> str:
 _RUN_TOGETHER = re.compile(r"\d[\s\u00a0\u3000]+[\d+-]")
 
 
+# A footnote mark after a figure ("3¹", "1186①", a superscript from <sup>): a mark, never more digits.
+_MARKS = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u2079\u2460-\u249b\u24ea-\u24ff\u2776-\u2793*※△▲#]+\s*$")
+# Thousands apart by a (thin, no-break) space, as some offices print them: "14 952".
+_SPACED_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:[ \u00a0\u2009\u202f]\d{3})+")
+
+
 def parse_cell(raw: str) -> Parsed:
     """Classify one cell: "3,119" → 3119, "3.2万元" → Decimal("3.2") in 万元, "无" → placeholder."""
+    if _SPACED_THOUSANDS.fullmatch(raw.strip()):
+        return parse_cell(re.sub(r"[ \u00a0\u2009\u202f]", "", raw))._replace_raw(raw)
+    marked = _MARKS.search(raw)
+    if marked and _MARKS.sub("", raw).strip():
+        bare = parse_cell(_MARKS.sub("", raw))
+        return Parsed(bare.kind, raw, bare.value, bare.unit)  # the mark stays in the raw text
     text = clean(raw)
     if _RUN_TOGETHER.search(unicodedata.normalize("NFKC", raw).strip()):
         return Parsed("text", raw)
@@ -78,8 +93,19 @@ def parse_cell(raw: str) -> Parsed:
     return Parsed("number", raw, value, unit)
 
 
+def figure_text(raw: str) -> str:
+    """A figure's characters as the splitter reads them: cleaned, without a footnote mark."""
+    return clean(_MARKS.sub("", raw))
+
+
 def split_numbers(raw: str) -> list[Parsed] | None:
-    """A cell holding several numbers apart by spaces ("0 0 0", a PDF line) as one cell each; else None."""
+    """A cell holding several numbers apart by spaces ("0 0 0", a PDF line) as one cell each; else None.
+
+    Groups of three digits after a first of one to three ("24 174", "1 234 567") are one number whose
+    thousands are apart by spaces: two figures of a row are never that close together in one cell.
+    """
+    if _SPACED_THOUSANDS.fullmatch(raw.strip()):
+        return None
     parts = raw.split()
     if len(parts) < 2:
         return None
