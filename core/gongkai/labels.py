@@ -57,10 +57,22 @@ def similarity(label: str, text: str) -> float:
 
 
 def best_similarity(labels: tuple[str, ...], text: str) -> float:
+    """How well the text reads as the best of the labels, their leading numbering ("3.", "（六）") aside: a
+    row printed "其他" is "3.其他" and not "（六）其他处理"; a number the label lacks still rules it out."""
     norm = normalise(text)
+    bare = _LEADING.sub("", norm)
     return max(
-        (similarity(normalise(label), norm) * _numbered(normalise(label), norm) for label in labels), default=0.0
+        (
+            max(similarity(normalise(label), norm), similarity(_LEADING.sub("", normalise(label)), bare))
+            * _numbered(normalise(label), norm)
+            for label in labels
+        ),
+        default=0.0,
     )
+
+
+# The numbering a label starts with, once normalised: "3.", "(六)", "三、".
+_LEADING = re.compile(r"^(?:\d{1,2}\.|\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、)+")
 
 
 _ITEM = re.compile(r"(?<![\d.])(\d{1,2})\.(?!\d)")

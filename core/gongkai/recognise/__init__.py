@@ -17,7 +17,7 @@ from gongkai.layout import Layout
 from gongkai.model import Cell, Finding, Report, Source
 from gongkai.recognise.align import Match, align
 from gongkai.recognise.choose import choose_template
-from gongkai.recognise.columns import learn, printed_order, reorder
+from gongkai.recognise.columns import learn, misordered, printed_order, reorder
 from gongkai.recognise.gaps import by_order
 from gongkai.recognise.meta import read_meta
 from gongkai.recognise.place import Proposal, propose, write
@@ -167,6 +167,17 @@ def fill(
     columns = learn([m for m in matches if not m.by_order], rows, template)
     doubtful: list[Proposal] = []
     for match in matches:
+        if misordered(match, rows, template):
+            report.findings.append(
+                Finding(
+                    code="headings_misordered",
+                    message=f"the headings over {match.table}'s row of {len(match.printed.cells)} figures stand in "
+                    "another order than the national form's: its figures were not placed",
+                    table=match.table,
+                    row=match.printed.row,
+                )
+            )
+            continue
         proposal = propose(match, template, columns)
         if isinstance(proposal, Finding):
             report.findings.append(proposal)

@@ -56,7 +56,9 @@ def label_score(row: DocRow, printed: PrintedRow) -> float:
     best = max((best_similarity(printed.labels, c) for c in candidates), default=0.0)
     if row.glued and texts:  # header text glued before the label: its end is what counts
         best = max(best, best_suffix_similarity(printed.labels, texts[-1]))
-    return weight * (best + FIT_BONUS if fits and best > 0 else best)
+    if best < THRESHOLD:
+        return 0.0  # the right count of figures never makes a label that does not read as this one
+    return weight * (best + FIT_BONUS if fits else best)
 
 
 def align(

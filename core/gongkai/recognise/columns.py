@@ -59,6 +59,8 @@ class Columns:
                 if slot.blank:
                     continue
                 return None
+            if out[index] is not None:
+                return None  # two figures in one column's cell: which is its, no column can say
             out[index] = slot
         return out
 
@@ -233,10 +235,18 @@ def printed_order(
 
 def _heading_places(match: Match, rows: list[DocRow], labels: list[tuple[str, ...]]) -> list[float] | None:
     """Where each label's heading stands (a grid column, a tab stop, a centre on the page), if each is found once."""
+    found = _all_places(match, rows, labels)
+    if any(len(f) != 1 for f in found) or len(set().union(*found)) != len(found):
+        return None
+    return [next(iter(f)) for f in found]
+
+
+def _all_places(match: Match, rows: list[DocRow], labels: list[tuple[str, ...]]) -> list[set[float]]:
+    """Every place where each label's heading stands above the row."""
+    found: list[set[float]] = [set() for _ in labels]
     slot = match.row.slots[0].where if match.row.slots else None
     if slot is None:
-        return None
-    found: list[set[float]] = [set() for _ in labels]
+        return found
     above: dict[float, str] = {}  # the heading text so far at each place: a heading broken over two rows
     for row in rows[max(0, match.row.index - HEADING_REACH) : match.row.index]:
         for piece in row.cells:
@@ -252,9 +262,7 @@ def _heading_places(match: Match, rows: list[DocRow], labels: list[tuple[str, ..
             for k, wanted in enumerate(labels):
                 if max(similarity(normalise(t), normalise(x)) for t in wanted for x in texts) >= HEADING_MATCH:
                     found[k].add(float(place))  # a merged heading repeated by a converter: one place still
-    if any(len(f) != 1 for f in found) or len(set().union(*found)) != len(found):
-        return None
-    return [next(iter(f)) for f in found]
+    return found
 
 
 def reorder(matches: list[Match], orders: dict[tuple[str, Signature], list[int]]) -> list[Match]:
@@ -267,3 +275,23 @@ def reorder(matches: list[Match], orders: dict[tuple[str, Signature], list[int]]
             m = replace(m, printed=replace(m.printed, cells=cells))
         out.append(m)
     return out
+
+
+def misordered(match: Match, rows: list[DocRow], template: Template) -> bool:
+    """Whether the headings above a row that joins several template rows (table 四 in one row) stand in
+    another order than the template's: its rows' labels, or the columns under each of them.
+
+    Such a row repeats its column headings, so its columns cannot be put in
+    order by their labels; a row whose headings disagree is not placed.
+    """
+    table = template.table(match.table)
+    joined = list(dict.fromkeys(r for r, _ in match.printed.cells))
+    if len(joined) < 2:
+        return False
+    row_places = _heading_places(match, rows, [(table.row(r).label, *table.row(r).variants) for r in joined])
+    if row_places is not None and row_places != sorted(row_places):
+        return True
+    cols = [c for r, c in match.printed.cells if r == joined[0]]
+    seen = _all_places(match, rows, [(table.columns[c].label, *table.columns[c].variants) for c in cols])
+    order = [k for _, k in sorted((place, k) for k, places in enumerate(seen) for place in places)]
+    return len(order) == len(match.printed.cells) and order != list(range(len(cols))) * len(joined)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from gongkai.model import Cell, Finding, Placement, Report
-from gongkai.numbers import Parsed, clean
+from gongkai.numbers import Parsed, figure_text
 from gongkai.recognise.align import Match
 from gongkai.recognise.columns import Columns
 from gongkai.recognise.rows import Slot
@@ -129,7 +129,7 @@ def _trimmed(slots: list[Slot], n: int) -> tuple[list[Slot], int]:
 
 def _is_run(p: Parsed) -> bool:
     """A figure that cannot be one cell's as printed: a number of two or more digits with a leading zero."""
-    text = clean(p.raw).lstrip("+-")
+    text = figure_text(p.raw).lstrip("+-")
     return p.kind == "number" and len(text) > 1 and text[0] == "0" and text[1] != "."
 
 
@@ -138,7 +138,7 @@ def _split_readings(match: Match, template: Template, filled: list[Slot]) -> lis
         return None  # a placeholder or a grouped number is a cell of its own: nothing to split
     table = template.table(match.table)
     kinds = [table.columns[c].type for _, c in match.printed.cells]
-    tokens = [clean(s.parsed.raw) for s in filled]
+    tokens = [figure_text(s.parsed.raw) for s in filled]
     found = splits(tokens, kinds, row_sums(template, match))
     if not found:
         return None
@@ -224,6 +224,18 @@ def make_cell(slot: Slot, column: ColumnDef, report: Report, table: str, row: st
                 table=table,
                 row=row,
                 column=col,
+                where=slot.where,
+            )
+        )
+    if p.kind == "text" and p.raw.strip():
+        report.findings.append(
+            Finding(
+                code="not_a_figure",
+                message=f"{row}.{col} prints {p.raw.strip()!r}, which is not one figure: read as no value",
+                table=table,
+                row=row,
+                column=col,
+                figures={"printed": p.raw.strip()},
                 where=slot.where,
             )
         )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from gongkai.layout import Grid, Layout, Line, Piece
 from gongkai.model import Where
-from gongkai.numbers import Parsed, clean, parse_cell, split_numbers
+from gongkai.numbers import Parsed, figure_text, parse_cell, split_numbers
 from gongkai.recognise.unglue import unglue
 
 # The text of a preceding label-only row is read as the start of a wrapped label only when short.
@@ -64,7 +64,7 @@ class DocRow:
         filled = self.filled()
         if not filled or len(filled) >= n or any(s.parsed.kind != "number" for s in filled):
             return False
-        digits = sum(len(clean(s.parsed.raw).lstrip("+-").replace(".", "")) for s in filled)
+        digits = sum(len(figure_text(s.parsed.raw).lstrip("+-").replace(".", "")) for s in filled)
         return digits >= n and (self.glued or digits > len(filled))
 
 
@@ -83,8 +83,7 @@ def layout_rows(layout: Layout) -> list[DocRow]:
                     )
                     for c in grid_row
                 ]
-                rows.append(_split(len(rows), pieces))
-                rows[-1].grid = True
+                rows.append(_split(len(rows), pieces, grid=True))
     rows = _gather_figures(rows)
     _attach_prefixes(rows)
     return rows
@@ -105,16 +104,22 @@ def _line_rows(index: int, line: Line) -> list[DocRow]:
     return out
 
 
-def _split(index: int, cells: list[Piece]) -> DocRow:
-    """Label cells are the text cells up to the last one; every cell after it is a value slot."""
+def _split(index: int, cells: list[Piece], grid: bool = False) -> DocRow:
+    """Label cells are the text cells up to the last one; every cell after it is a value slot.
+
+    On a text line, a cell of figures apart by spaces ("0 0 0") is several
+    slots; in a grid a cell is one column, so "14 952" is one number (its
+    thousands apart by a space) and "4 2" no number at all.
+    """
     cells = _peel_figures(cells)
     parsed = [parse_cell(p.text) for p in cells]
     last_text = max((i for i, p in enumerate(parsed) if p.kind == "text" and split_numbers(p.raw) is None), default=-1)
-    row = DocRow(index=index, cells=cells, labels=[c for c in cells[: last_text + 1] if c.text.strip()])
-    if last_text == len(cells) - 1 or (last_text == -1 and len(cells) == 1 and parsed[0].kind != "number"):
+    row = DocRow(index=index, cells=cells, labels=[c for c in cells[: last_text + 1] if c.text.strip()], grid=grid)
+    lone_text = len(cells) == 1 and parsed[0].kind != "number" and split_numbers(parsed[0].raw) is None
+    if last_text == len(cells) - 1 or (last_text == -1 and lone_text):
         return row  # prose, a heading or a header row: no value cells
     for piece, p in zip(cells[last_text + 1 :], parsed[last_text + 1 :], strict=True):
-        many = split_numbers(piece.text) if p.kind == "text" else None
+        many = split_numbers(piece.text) if p.kind == "text" and not grid else None
         for part in many or [p]:
             row.slots.append(Slot(part, piece.where))
     return row
@@ -132,6 +137,8 @@ def _peel_figures(cells: list[Piece]) -> list[Piece]:
         figures = [parse_cell(t) for t in tokens[n:]]
         if n == len(tokens) or not any(f.kind == "number" for f in figures):
             return cells
+        if parse_cell(tokens[n - 1]).kind in ("number", "placeholder"):
+            return cells  # figures only ("119 118", "0 0 0"): a cell of figures, not a label with figures in it
         head = Piece(" ".join(tokens[:n]), cells[i].where)
         return [*cells[:i], head, *(Piece(t, cells[i].where) for t in tokens[n:]), *cells[i + 1 :]]
     return cells
