@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gongkai.errors import ReadError
-from gongkai.textcodec import decode_text
+from gongkai.textcodec import check_encoding, decode_text
 
 SEEDS = sorted((Path(__file__).parent.parent / "fixtures" / "seeds").glob("*.txt"))
 TEXTS = {p.name: p.read_text(encoding="utf-8") for p in SEEDS}
@@ -121,7 +121,7 @@ def test_wrong_override_names_encoding_and_offset() -> None:
 
 
 def test_unknown_override() -> None:
-    with pytest.raises(ReadError, match="unknown encoding 'no-such-codec'"):
+    with pytest.raises(ReadError, match="^unknown text encoding 'no-such-codec'$"):
         decode_text(b"abc", "no-such-codec")
 
 
@@ -184,3 +184,36 @@ def _boundary(text: str, encoding: str, head: bytes) -> bool:
         return text.startswith(head.decode(encoding))
     except UnicodeDecodeError:
         return False
+
+
+@pytest.mark.parametrize(
+    ("name", "codec"), [("GBK", "gbk"), ("utf8", "utf-8"), ("Big5", "big5"), ("latin-1", "iso8859-1")]
+)
+def test_check_encoding_names_the_codec(name: str, codec: str) -> None:
+    assert check_encoding(name) == codec
+
+
+@pytest.mark.parametrize("name", ["rot13", "rot_13", "base64", "zlib", "hex", "bz2", "uu", "quopri", "undefined"])
+def test_a_codec_that_is_no_text_encoding_is_refused(name: str) -> None:
+    with pytest.raises(ReadError) as caught:
+        check_encoding(name)
+    assert str(caught.value) == f"not a text encoding: {name!r}"
+    with pytest.raises(
+        ReadError
+    ) as caught:  # before: "LookupError: 'rot-13' is not a text encoding; use codecs.decode()"
+        decode_text(b"hello", name)
+    assert str(caught.value) == f"not a text encoding: {name!r}"
+
+
+@pytest.mark.parametrize("name", ["bogus", "", "utf-8\x00", "x" * 100])
+def test_an_unknown_encoding_is_refused(name: str) -> None:
+    with pytest.raises(ReadError) as caught:
+        check_encoding(name)
+    shown = repr(name) if len(name) <= 40 else repr(name[:40]) + "…"
+    assert str(caught.value) == f"unknown text encoding {shown}"
+
+
+def test_a_codec_failing_without_saying_where_is_a_read_error() -> None:
+    """punycode raises a bare UnicodeError, which is no UnicodeDecodeError (before: it escaped)."""
+    with pytest.raises(ReadError, match=r"^not valid punycode text: undecodable bytes at offset 0$"):
+        decode_text(b"hello world", "punycode")

@@ -6,6 +6,11 @@ and, for these encodings, almost always unambiguous. The one trap is Big5: nearl
 bytes also decode as GB18030, into rare characters and symbols. So a
 GB18030 result must look like Chinese text; when neither reading is clearly
 right, chardet breaks the tie.
+
+An encoding given by name (`--encoding`, a page's declared charset) must be
+a codec that decodes bytes to text: `check_encoding` refuses an unknown
+name and Python's bytes-to-bytes codecs (rot13, base64, zlib, hex...),
+which `bytes.decode` cannot use at all.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ def decode_text(data: bytes, encoding: str | None = None, *, partial: bool = Fal
     Raises `ReadError` with a one-line cause for empty, binary or undecodable data.
     """
     if encoding:
-        name = _codec_name(encoding)
+        name = check_encoding(encoding)
         text = _decode(data, name, partial)
     else:
         text, name = _detect(data, partial)
@@ -56,11 +61,29 @@ def decode_text(data: bytes, encoding: str | None = None, *, partial: bool = Fal
     return text.replace("\r\n", "\n").replace("\r", "\n"), name
 
 
-def _codec_name(encoding: str) -> str:
+# Codecs that are text encodings to Python but decode nothing: "undefined" refuses every byte.
+_DECODES_NOTHING = frozenset({"undefined"})
+
+
+def check_encoding(name: str) -> str:
+    """The codec's own name for a text encoding named `name` ("GBK" -> "gbk"); ReadError with one line if none.
+
+    Refused: an unknown name ("unknown text encoding 'bogus'") and a codec
+    that does not turn bytes into text ("not a text encoding: 'rot13'"; also
+    base64, zlib, hex, bz2, uu, quopri and "undefined").
+    """
     try:
-        return codecs.lookup(encoding).name
-    except LookupError:
-        raise ReadError(f"unknown encoding {encoding!r}") from None
+        info = codecs.lookup(name)
+    except (LookupError, TypeError, ValueError):  # ValueError: a name with a NUL character in it
+        raise ReadError(f"unknown text encoding {_shown(name)}") from None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _DECODES_NOTHING:
+        raise ReadError(f"not a text encoding: {_shown(name)}")
+    return info.name
+
+
+def _shown(name: str) -> str:
+    """A name as a message quotes it: repr, cut short if it is long."""
+    return repr(name) if len(name) <= 40 else repr(name[:40]) + "…"
 
 
 def _try(data: bytes, name: str, partial: bool) -> str | int:
@@ -71,6 +94,8 @@ def _try(data: bytes, name: str, partial: bool) -> str | int:
         return data.decode(name)
     except UnicodeDecodeError as e:
         return e.start
+    except UnicodeError:  # punycode and the like fail without saying where
+        return 0
 
 
 def _decode(data: bytes, name: str, partial: bool) -> str:
