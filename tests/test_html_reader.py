@@ -11,6 +11,8 @@ import json
 import os
 import subprocess
 import sys
+import tracemalloc
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -529,3 +531,160 @@ def test_read_error_never_leaks_a_library_exception() -> None:
 def test_grid_cell_type() -> None:
     cell = grids(read("<table><tr><td>x</td><td>1</td></tr></table>"))[0].cells[1]
     assert cell == GridCell("1", 0, 1, where=Where(table=0, row=0, col=1))
+
+
+# -- hostile pages: what the reader builds is bounded, and it says why it refuses -------------------
+
+
+def traced_peak(run: Callable[[], object]) -> tuple[object, int]:
+    """What `run` returns (or raises), and the peak of Python memory allocated meanwhile, in bytes."""
+    tracemalloc.start()
+    try:
+        try:
+            result: object = run()
+        except Exception as exc:
+            result = exc
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_table_of_millions_of_slots_is_refused_before_it_is_placed() -> None:
+    """One cell spanning 65,534 rows and 1,000 columns over 2,000 rows: two million slots (before: a set
+    of every slot, 10 GB for the review's 65,000-row page)."""
+    rows = "<tr><td>1</td></tr>" * 2000
+    data = f"<html><body><p>报告</p><table><tr><td rowspan=65534 colspan=1000>x</td></tr>{rows}</table></body></html>"
+    result, peak = traced_peak(lambda: read(data))
+    assert isinstance(result, gongkai.ReadError)
+    assert (
+        str(result)
+        == "table too large: 2,003,000 cells (its merged cells counted in full), the limit is 1,000,000 cells"
+    )
+    assert peak < 200 * 2**20
+
+
+def test_spans_are_cut_to_what_the_table_holds() -> None:
+    layout = read(
+        "<table><tr><td colspan=1000>表头</td></tr><tr><td>规章</td><td>1</td><td>2</td></tr>"
+        "<tr><td rowspan=65534>a</td><td colspan=5>b</td></tr><tr><td>c</td><td>d</td><td>e</td></tr></table>"
+    )
+    (grid,) = grids(layout)
+    assert (grid.n_rows, grid.n_cols) == (4, 4)
+    assert [(c.text, c.row, c.col, c.rowspan, c.colspan) for c in grid.cells] == [
+        ("表头", 0, 0, 1, 4),
+        ("规章", 1, 0, 1, 1),
+        ("1", 1, 1, 1, 1),
+        ("2", 1, 2, 1, 1),
+        ("a", 2, 0, 2, 1),
+        ("b", 2, 1, 1, 3),
+        ("c", 3, 1, 1, 1),
+        ("d", 3, 2, 1, 1),
+        ("e", 3, 3, 1, 1),
+    ]
+
+
+def test_few_cells_pushed_far_apart_are_refused() -> None:
+    """Under a row of 999 cells each 1,000 columns wide, two more rows make a grid of three million slots."""
+    wide = "<td colspan=1000>x</td>" * 999
+    result, _ = traced_peak(
+        lambda: read(f"<table><tr>{wide}<td>y</td></tr><tr><td>1</td></tr><tr><td>2</td></tr></table>")
+    )
+    assert str(result) == "table too large: 3 rows of 999,001 columns, the limit is 1,000,000 cells"
+
+
+@pytest.mark.parametrize("tag", ["embed", "source", "track", "wbr", "keygen", "img", "input"])
+def test_what_follows_a_void_element_is_read(tag: str) -> None:
+    layout = read(f"<html><body><p>前言</p><{tag} src='banner.swf'><p>正文</p><div>一、总体情况</div></body></html>")
+    assert lines(layout) == [["前言"], ["正文"], ["一、总体情况"]]
+
+
+def test_the_report_after_a_flash_banner_is_read() -> None:
+    """A CMS page with a Flash banner above the report: libxml2 makes the <embed> the parent of the rest."""
+    data = (
+        page("cms")
+        .read_bytes()
+        .replace(
+            b"<body>",
+            b'<body>\n<embed src="/images/banner.swf" width="960" height="120" type="application/x-shockwave-flash">',
+            1,
+        )
+    )
+    report = gongkai.convert(data, name="banner.html")
+    assert report.status == "ok"
+    assert report.values() == EXPECTED["cms"]["tables"]
+
+
+def test_a_report_after_hundreds_of_unclosed_tags_is_read_whole() -> None:
+    """Every paragraph opening a <font> it never closes: libxml2 stopped at 256 levels, losing the rest."""
+    data = page("plines").read_bytes()
+    body = data.index(b"<body>") + len(b"<body>")
+    data = data[:body] + b"<p><font size=3>\xe5\x89\x8d\xe8\xa8\x80" * 200 + data[body:]  # 前言
+    report = gongkai.convert(data, name="fonts.shtml")
+    assert report.status == "ok"
+    assert report.values() == EXPECTED["plines"]["tables"]
+    assert not [f for f in report.findings if f.code == "reader"]
+
+
+def test_nesting_deeper_than_the_parser_reads_is_said() -> None:
+    deep = "<div>" * 3000
+    with pytest.raises(gongkai.ReadError) as caught:
+        read(f"<html><body>{deep}<p>本年度报告</p></body></html>")
+    assert str(caught.value) == (
+        "the page nests elements deeper than the parser reads (2,048 levels): everything after line 1 is lost"
+    )
+    layout = read(f"<html><body><p>前言</p>\n{deep}<p>本年度报告</p></body></html>")
+    assert lines(layout) == [["前言"]]
+    assert layout.problems == [
+        "the page nests elements deeper than the parser reads (2,048 levels): everything after line 2 is lost"
+    ]
+
+
+def test_tables_nested_hundreds_deep_are_refused_with_their_depth() -> None:
+    nested = "<table><tr><td>x" * 300 + "<p>本年度报告</p>" + "</td></tr></table>" * 300
+    with pytest.raises(gongkai.ReadError, match=r"^not readable as HTML: tables nested 300 deep$"):
+        read(f"<html><body>{nested}</body></html>")
+
+
+@pytest.mark.parametrize(
+    "label", ["rot13", "base64", "zlib_codec", "hex", "uu", "unicode_escape", "punycode", "x-bogus"]
+)
+def test_a_declared_charset_that_is_no_text_encoding_gives_way_to_detection(label: str) -> None:
+    """The CMS page with its Chinese as character references (all ASCII, so that a declared charset is
+    believed) declaring a codec that is no text encoding (before: "LookupError ... use codecs.decode()")."""
+    text = page("cms").read_text("utf-8").replace('<meta charset="utf-8">', f'<meta charset="{label}">', 1)
+    data = text.encode("ascii", errors="xmlcharrefreplace")
+    assert declared_charset(data) == label.lower()
+    report = gongkai.convert(data, name="odd.html")
+    assert report.source.encoding == "utf-8"
+    assert report.values() == EXPECTED["cms"]["tables"]
+
+
+@pytest.mark.parametrize(
+    ("forced", "cause"),
+    [
+        ("rot13", "not a text encoding: 'rot13'"),
+        ("base64", "not a text encoding: 'base64'"),
+        ("bogus", "unknown text encoding 'bogus'"),
+    ],
+)
+def test_a_forced_encoding_that_is_no_text_encoding_is_refused(forced: str, cause: str) -> None:
+    with pytest.raises(gongkai.ReadError) as caught:
+        gongkai.convert(page("cms"), encoding=forced)
+    assert str(caught.value) == cause
+
+
+def test_a_line_of_a_hundred_thousand_characters_is_refused() -> None:
+    with pytest.raises(gongkai.ReadError) as caught:
+        read("<html><body><p>前言</p>\n<p>" + "规章0" * 40_000 + "</p></body></html>")
+    assert (
+        str(caught.value)
+        == "line too long: 120,000 characters in one line of text (at line 2 of the page), the limit is 100,000"
+    )
+    with pytest.raises(gongkai.ReadError, match=r"^line too long: 150,000 characters"):
+        read("<pre>" + "12 " * 50_000 + "</pre>")
+
+
+def test_a_page_of_more_than_a_million_tags_is_refused_before_it_is_parsed() -> None:
+    with pytest.raises(gongkai.ReadError) as caught:
+        read("<html><body>" + "<p>x" * 1_000_000 + "</body></html>")
+    assert str(caught.value) == "page too large: 1,000,004 tags, the limit is 1,000,000"

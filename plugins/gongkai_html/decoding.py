@@ -9,7 +9,10 @@ the declared charset instead loses the rest of the page at the first such
 character, so the reader always decodes first and parses text. A
 declaration that does not fit the bytes, or that names a Western
 single-byte charset for a page with non-ASCII bytes (a CMS template's
-default, never the truth for a Chinese report), gives way to detection.
+default, never the truth for a Chinese report), gives way to detection;
+so does a declaration naming no charset at all: an unknown label, one of
+Python's bytes-to-bytes codecs (`<meta charset=rot13>`, base64, zlib) or
+a Python codec no browser knows (unicode_escape, punycode, UTF-7).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import codecs
 import re
 
 from gongkai.errors import ReadError
-from gongkai.textcodec import decode_text
+from gongkai.textcodec import check_encoding, decode_text
 
 DECLARATION_BYTES = 4096
 _META_CHARSET = re.compile(rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.I)
@@ -49,6 +52,9 @@ _GB_LABELS = frozenset(
 _GB_CODECS = frozenset({"gb2312", "gbk", "gb18030"})
 _BIG5_CODECS = frozenset({"big5", "cp950", "big5hkscs"})
 _BIG5_FAMILY = ("big5", "cp950", "big5hkscs")  # narrowest first: each is (nearly) a superset of the one before
+# Text codecs of Python that are no charset of the web (WHATWG Encoding): a page naming one is ignored, as
+# browsers ignore it; decoding with it would rewrite the page (unicode_escape) or fail (punycode).
+_NOT_WEB_CHARSETS = frozenset({"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape", "utf-7"})
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -63,8 +69,10 @@ def candidates(label: str, data: bytes) -> list[str] | None:
     if label in _GB_LABELS:
         return ["gb18030"]
     try:
-        name = codecs.lookup(label).name
-    except LookupError:
+        name = check_encoding(label)
+    except ReadError:  # an unknown label, or a codec that is no text encoding (rot13, base64, zlib)
+        return None
+    if name in _NOT_WEB_CHARSETS:
         return None
     if name in _GB_CODECS:
         return ["gb18030"]

@@ -9,12 +9,22 @@ html5lib builds the same Layout 50-100 times slower and the standard
 library's html.parser only tokenizes 15-20 times slower (with no tree and no
 recovery), so lxml is the only dependency. The page is decoded first and
 handed to lxml as text (see `decoding`).
+
+The parser runs with `huge_tree`: without it libxml2 stops reading at 256
+levels of nesting, and old pages reach that with unclosed tags alone
+(`<p><font>…` on every paragraph nests two levels a paragraph), losing the
+rest of the report without a word. With it, libxml2 reads 2,048 levels;
+what it still cuts off is said in `Layout.problems`, or in the error if no
+text is left. Lifting libxml2's other limits is safe here: the HTML parser
+expands no entities, so the tree stays in proportion to the page, which is
+limited to `MAX_TAGS` tags before it is parsed.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from typing import Any
 
 import lxml.etree
 
@@ -33,6 +43,12 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml\b[^>]*\?>")
 _ENDS = re.compile(r"</(?:body|html)\s*>", re.I)
 _SCRIPT = re.compile(r"<script\b", re.I)
 _ANY_TAG = re.compile(r"<[A-Za-z!/?]")
+_DEPTH = re.compile(r"Excessive depth in document: (\d+)")
+# A page with more tags than this (counting every "<") is refused before it is parsed. The tree costs
+# about 300 bytes an element and the walk as much again for each line of text: a million tags are under a
+# gigabyte. A report saved as a web page by Word has some 3,500 tags for its tables and a few pages of
+# text; even a 200-page one stays under 300,000.
+MAX_TAGS = 1_000_000
 
 
 class HtmlReader:
@@ -61,29 +77,55 @@ class HtmlReader:
         if not _ANY_TAG.search(text):  # not HTML at all, only named so: its lines, as text has them
             return Layout(blocks=text_lines(text), format="html", encoding=encoding, problems=problems)
         text = _XML_DECLARATION.sub("", text, count=1)  # lxml refuses a str that declares its encoding
+        tags = text.count("<")
+        if tags > MAX_TAGS:
+            raise ReadError(f"page too large: {tags:,} tags, the limit is {MAX_TAGS:,}")
+        parser = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
         try:
-            root = lxml.etree.fromstring(text, lxml.etree.HTMLParser(remove_comments=True, remove_pis=True))
+            root = lxml.etree.fromstring(text, parser)
         except (lxml.etree.LxmlError, ValueError) as exc:
             raise ReadError(f"not readable as HTML: {str(exc).splitlines()[0]}") from None
         if root is None:
             raise ReadError("not readable as HTML: no content")
+        cut = _cut_off(parser)
         body = root.find("body")
         walker = Walker()
         try:
             walker.walk(body if body is not None else root)
             walker.flush()
         except RecursionError:
-            raise ReadError("not readable as HTML: elements nested too deeply") from None
+            raise ReadError(f"not readable as HTML: tables nested {_table_depth(root):,} deep") from None
         if not has_text(walker.blocks):
+            if cut:
+                raise ReadError(cut)
             hint = " (its content may be filled in by JavaScript)" if _SCRIPT.search(text) else ""
             if root.find("frameset") is not None:
                 hint = " (a frameset: the report is in another file)"
             raise ReadError(f"no visible text in the page{hint}")
+        if cut:
+            problems.append(cut)
         if re.search(r"<(?:html|body)\b", text[:_EARLY], re.I) and not _ENDS.search(text[-4096:]):
             problems.append("the page ends without </body> or </html>: it may be cut short")
         title = root.findtext(".//head/title") or root.findtext(".//title")
         title = " ".join(title.split()) if title else None
         return Layout(blocks=walker.blocks, format="html", encoding=encoding, problems=problems, title=title or None)
+
+
+def _cut_off(parser: lxml.etree.HTMLParser) -> str | None:
+    """What the parser left unread because the page nests elements deeper than it reads, if it did."""
+    for entry in parser.error_log:
+        deep = _DEPTH.search(entry.message)
+        if deep:
+            return (
+                f"the page nests elements deeper than the parser reads ({int(deep.group(1)):,} levels): "
+                f"everything after line {entry.line:,} is lost"
+            )
+    return None
+
+
+def _table_depth(root: Any) -> int:
+    """How deep tables nest in the page."""
+    return max((sum(1 for _ in table.iterancestors("table")) + 1 for table in root.iter("table")), default=0)
 
 
 def text_lines(text: str) -> list[Block]:

@@ -15,6 +15,15 @@
   them stays), hidden elements (display:none, visibility:hidden, Word's
   mso-hide:all, the hidden attribute). Word's `<o:p>` is an inline element
   like any other: its text (usually a non-breaking space) stays.
+- Void elements (`<embed>`, `<img>`, `<br>`, `<wbr>`, `<source>`...) have no
+  content. libxml2 nonetheless makes some of them (embed, source, track,
+  wbr, keygen) the parent of everything up to the end of their parent, so
+  what it puts inside one is walked as the siblings following it: a page
+  with a Flash banner before the report keeps the report.
+
+The walk keeps its own stack instead of recursing, so a page nesting
+elements 2,000 deep (the parser's limit; unclosed `<font>` and `<div>`
+tags nest) reads like any other; only tables inside tables recurse.
 
 Whitespace: runs of ASCII whitespace from the source collapse to one space,
 or to nothing where a line break of the source falls between two Chinese
@@ -28,11 +37,15 @@ import re
 import unicodedata
 from typing import Any
 
+from gongkai.errors import ReadError
 from gongkai.layout import Block, Line, Piece
 from gongkai.model import Where
 from gongkai_html.grid import SourceCell, build_grid, span
 
 Element = Any  # lxml.etree._Element; lxml ships no type hints
+# The walk's tasks: enter an element; add the tail text of an element; end the line an element's block made.
+_ENTER, _TEXT, _FLUSH = "enter", "text", "flush"
+_Task = tuple[str, Element, str | None]
 
 
 def _names(text: str) -> frozenset[str]:
@@ -53,6 +66,14 @@ SKIP_TAGS = _names(
 MAX_CELL_CHARS, MAX_ROW_CELLS, MAX_ROW_LABELS = 80, 40, 3
 # A table cell with this much text, or this many lines holding a paragraph's worth of it, is prose.
 PROSE_CHARS, PROSE_LINES, PROSE_LINES_CHARS = 300, 3, 100
+# A line of text (a paragraph, a cell) longer than this is refused. A report's longest lines, whole
+# paragraphs or a table row glued into one line, have a few thousand characters; no reader of the page
+# reads a hundred thousand on one line, while the recogniser's work grows faster than a line's length.
+MAX_LINE_CHARS = 100_000
+# Elements with no content: what libxml2 puts inside one follows it.
+VOID_TAGS = _names("area base basefont bgsound br col embed frame hr img input keygen link meta param source track wbr")
+# Text looked at to tell whether an element is a short cell (a few times MAX_CELL_CHARS): more is never one.
+_CELL_TEXT_LOOK = 4096
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.I)
 _CELL_STYLE = re.compile(r"display\s*:|width\s*:|float\s*:", re.I)
@@ -132,6 +153,8 @@ class Walker:
     def flush(self, blank: bool = False) -> None:
         """End the current line; an explicitly empty paragraph is a blank Line (once)."""
         text = collapse("".join(self._buf)) if self._buf else ""
+        if len(text) > MAX_LINE_CHARS:
+            raise ReadError(line_too_long(len(text), self._line))
         if text.strip():
             self.lines.append(text)
             if not self.text_only:
@@ -145,11 +168,33 @@ class Walker:
 
     def walk(self, el: Element) -> None:
         """Walk one element (its tail is the caller's)."""
+        self._run([(_ENTER, el, None)])
+
+    def children(self, el: Element) -> None:
+        """Walk an element's content: its text, then each child followed by its tail."""
+        todo: list[_Task] = []
+        self._push_children(el, todo)
+        self._run(todo)
+
+    def _run(self, todo: list[_Task]) -> None:
+        """Do the tasks on the stack `todo`, last first, until none is left."""
+        while todo:
+            kind, el, value = todo.pop()
+            if kind is _ENTER:
+                self._enter(el, todo)
+            elif kind is _TEXT:
+                self.add_text(value, el.sourceline)
+            else:
+                self.flush(blank=value == "p")
+
+    def _enter(self, el: Element, todo: list[_Task]) -> None:
         tag = tag_of(el)
-        if tag is None or tag in SKIP_TAGS or hidden(el):
+        if tag in VOID_TAGS:
+            if tag in ("br", "hr"):
+                self.flush()
+            self._push_children(el, todo)  # what libxml2 nested in it follows it
             return
-        if tag in ("br", "hr"):
-            self.flush()
+        if tag is None or tag in SKIP_TAGS or hidden(el):
             return
         if tag == "table":
             self.flush()
@@ -166,16 +211,16 @@ class Walker:
                 self.blocks.append(row)
                 self.lines.append(row.text)
                 return
-            self.children(el)
-            self.flush(blank=tag == "p")
-            return
-        self.children(el)
+            todo.append((_FLUSH, el, tag))  # after the children
+        self._push_children(el, todo)
 
-    def children(self, el: Element) -> None:
+    def _push_children(self, el: Element, todo: list[_Task]) -> None:
+        """The element's text now; its children and their tails onto the stack, to come in order."""
         self.add_text(el.text, el.sourceline)
-        for child in el:
-            self.walk(child)
-            self.add_text(child.tail, child.sourceline)
+        for child in reversed(el):
+            if child.tail:
+                todo.append((_TEXT, child, child.tail))
+            todo.append((_ENTER, child, None))
 
     def pre(self, el: Element) -> None:
         """Preformatted text: each source line a Line, cells split at tabs."""
@@ -183,6 +228,8 @@ class Walker:
         _pre_text(el, parts)
         first = el.sourceline or 0
         for n, raw in enumerate("".join(parts).replace("\r\n", "\n").split("\n")):
+            if len(raw) > MAX_LINE_CHARS:
+                raise ReadError(line_too_long(len(raw), first + n if el.sourceline else None))
             cells = [c.replace("\u00a0", " ").strip() for c in raw.split("\t")]
             if not any(cells):
                 continue
@@ -210,8 +257,10 @@ class Walker:
             kids.append(child)
         if not 2 <= len(kids) <= MAX_ROW_CELLS:
             return None
-        last = collapse("".join(kids[-1].itertext()))  # cheap first test: a container of prose ends in prose
-        if len(last) > MAX_CELL_CHARS or not figure_like(last):
+        last = short_text(kids[-1])  # cheap first test: a container of prose ends in prose
+        if last is None or len(last) > MAX_CELL_CHARS or not figure_like(last):
+            return None
+        if any(short_text(kid) is None for kid in kids):  # before walking any: one of them is prose
             return None
         texts = []
         for kid in kids:
@@ -236,9 +285,11 @@ class Walker:
         for j, li in enumerate(items):
             if any(True for _ in li.iterdescendants("ul", "ol", "table")):
                 return None
-            text = collapse("".join(li.itertext()))
+            text = short_text(li)
+            if not text or len(text) > MAX_CELL_CHARS:
+                return None
             linked = collapse("".join(t for a in li.iterdescendants("a") for t in a.itertext()))
-            if not text or text != linked or len(text) > MAX_CELL_CHARS:
+            if text != linked:
                 return None
             pieces.append(Piece(text, Where(line=li.sourceline, col=j)))
         return Line(pieces)
@@ -351,7 +402,35 @@ def table_rows(table: Element) -> list[Element]:
 
 def _small(td: Element) -> bool:
     """A cell that may be one short line: no table inside, little text (the whole page's frame is not)."""
-    return not any(True for _ in td.iterdescendants("table")) and sum(map(len, td.itertext())) <= 2 * MAX_CELL_CHARS
+    if any(True for _ in td.iterdescendants("table")):
+        return False
+    total = 0
+    for text in td.itertext():
+        total += len(text)
+        if total > 2 * MAX_CELL_CHARS:
+            return False
+    return True
+
+
+def short_text(el: Element) -> str | None:
+    """The element's text collapsed, or None if it is longer than any cell (without reading all of it).
+
+    Tables in tables and blocks in blocks each ask this of what is inside them: reading only the
+    first few thousand characters keeps a deeply nested page from being read once per level.
+    """
+    parts: list[str] = []
+    seen = 0
+    for text in el.itertext():
+        parts.append(text)
+        seen += len(text)
+        if seen > _CELL_TEXT_LOOK:
+            return None
+    return collapse("".join(parts))
+
+
+def line_too_long(length: int, line: int | None) -> str:
+    where = f" (at line {line:,} of the page)" if line else ""
+    return f"line too long: {length:,} characters in one line of text{where}, the limit is {MAX_LINE_CHARS:,}"
 
 
 def row_cells(tr: Element) -> list[Element]:
@@ -368,14 +447,23 @@ def _is_blank(block: Block) -> bool:
 
 
 def _pre_text(el: Element, parts: list[str]) -> None:
-    parts.append(el.text or "")
-    for child in el:
-        tag = tag_of(child)
-        if tag == "br":
-            parts.append("\n")
-        elif tag is not None and tag not in SKIP_TAGS and not hidden(child):
-            _pre_text(child, parts)
-        parts.append(child.tail or "")
+    """The text of a pre element, `<br>` as a newline (kept on a stack: nesting has no limit here either)."""
+    todo: list[Element | str] = [el]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        tag = tag_of(item)
+        if item is not el:
+            if tag == "br":
+                parts.append("\n")
+            if tag not in VOID_TAGS and (tag is None or tag in SKIP_TAGS or hidden(item)):
+                continue
+        parts.append(item.text or "")
+        for child in reversed(item):
+            todo.append(child.tail or "")
+            todo.append(child)
 
 
 def has_text(blocks: list[Block]) -> bool:
