@@ -15,7 +15,9 @@ import os
 import shutil
 import subprocess
 import sys
+import tracemalloc
 import zipfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -588,3 +590,152 @@ def test_old_doc_converted_with_libreoffice(tmp_path: Path) -> None:
     assert [(g.n_rows, g.n_cols) for g in grids(layout)] == [(14, 4), (28, 10), (4, 15)]
     report = recognise(layout, get_registry().templates)
     assert report.values() == model()["tables"]
+
+
+# Hostile documents: what the reader builds is bounded, and it says why it refuses -----------------------
+
+W_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+)
+W_TAIL = b"</w:body></w:document>"
+
+
+def docx_of(*body: bytes, repeat: int = 1) -> bytes:
+    """A .docx whose document.xml is W_HEAD, the `body` pieces (the last one `repeat` times), W_TAIL,
+    written into the zip a piece at a time (a zip bomb is built without holding its content)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="urn:x"/>')
+        with z.open("word/document.xml", "w") as part:
+            part.write(W_HEAD)
+            for piece in body[:-1]:
+                part.write(piece)
+            for _ in range(repeat):
+                part.write(body[-1])
+            part.write(W_TAIL)
+    return buf.getvalue()
+
+
+def traced_peak(run: Callable[[], object]) -> tuple[object, int]:
+    """What `run` returns (or raises), and the peak of Python memory allocated meanwhile, in bytes."""
+    tracemalloc.start()
+    try:
+        try:
+            result: object = run()
+        except Exception as exc:
+            result = exc
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_part_of_millions_of_elements_is_refused_before_it_is_parsed() -> None:
+    """The review's bomb: 127 MB of <w:p/> in a zip of 170 KB (before: a tree of 2.5 GB). The count says
+    the whole part was counted, before any of it was parsed."""
+    block = b"<w:p/>" * 100_000
+    data = docx_of(block, repeat=212)
+    assert len(data) < 300_000
+    tags = W_HEAD.count(b"<") + 212 * 100_000 + W_TAIL.count(b"<")
+    result, peak = traced_peak(lambda: read(data))
+    assert isinstance(result, ReadError)
+    assert str(result) == (
+        f"word/document.xml has too many XML elements: {tags:,} tags, the limit is 4,000,000 (not a report)"
+    )
+    assert peak < 200 * 2**20
+
+
+def test_a_part_inflating_past_the_limit_is_refused_before_it_is_read() -> None:
+    """129 MiB of text in a zip of 130 KB: refused by the size the zip declares, before reading any of it."""
+    run = b"<w:p><w:r><w:t>" + b" " * (1 << 20) + b"</w:t></w:r></w:p>"
+    data = docx_of(run, repeat=129)
+    result, peak = traced_peak(lambda: read(data))
+    size = len(W_HEAD) + 129 * len(run) + len(W_TAIL)
+    assert str(result) == (
+        f"word/document.xml is too large: {size:,} bytes decompressed, the limit is 134,217,728 bytes (not a report)"
+    )
+    assert peak < 200 * 2**20
+
+
+def _declare_size(data: bytes, name: str, size: int) -> bytes:
+    """The zip with `name`'s uncompressed size written as `size` in its local header and its directory entry."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        info = z.getinfo(name)
+    out = bytearray(data)
+    out[info.header_offset + 22 : info.header_offset + 26] = size.to_bytes(4, "little")
+    entry = out.find(b"PK\x01\x02")
+    while entry >= 0:
+        length = int.from_bytes(out[entry + 28 : entry + 30], "little")
+        if out[entry + 46 : entry + 46 + length] == name.encode():
+            out[entry + 24 : entry + 28] = size.to_bytes(4, "little")
+        entry = out.find(b"PK\x01\x02", entry + 4)
+    return bytes(out)
+
+
+def test_a_member_larger_than_it_declares_is_damage_not_a_bomb() -> None:
+    """zipfile stops reading a member at its declared size and then checks the CRC (this held before too)."""
+    data = docx_of(b"<w:p><w:r><w:t>" + b"1" * 1000 + b"</w:t></w:r></w:p>", repeat=200)
+    lying = _declare_size(data, "word/document.xml", 5000)
+    with pytest.raises(ReadError, match=r"^not a valid \.docx: the zip is damaged or truncated$"):
+        read(lying)
+    boasting = _declare_size(data, "word/document.xml", 200 * 2**20)
+    with pytest.raises(ReadError) as caught:
+        read(boasting)
+    assert str(caught.value) == (
+        "word/document.xml is too large: 209,715,200 bytes decompressed, the limit is 134,217,728 bytes (not a report)"
+    )
+
+
+def test_tables_nested_past_the_parser_say_how_deep() -> None:
+    nested = b"<w:tbl><w:tr><w:tc>" * 90 + b"<w:p/>" + b"</w:tc></w:tr></w:tbl>" * 90
+    with pytest.raises(ReadError) as caught:
+        read(docx_of(nested))
+    assert (
+        str(caught.value) == "not a valid .docx: tables nested 90 deep, deeper than the XML parser reads (256 levels)"
+    )
+    other = b"<w:sdt><w:sdtContent>" * 200 + b"<w:p/>" + b"</w:sdtContent></w:sdt>" * 200
+    with pytest.raises(ReadError) as caught:
+        read(docx_of(other))
+    assert (
+        str(caught.value) == "not a valid .docx: elements nested more than 256 deep, deeper than the XML parser reads"
+    )
+
+
+def test_a_paragraph_of_more_than_a_hundred_thousand_characters_is_refused() -> None:
+    long = b"<w:p><w:r><w:t>" + "规章0".encode() * 40_000 + b"</w:t></w:r></w:p>"
+    with pytest.raises(ReadError) as caught:
+        read(docx_of(b"<w:p><w:r><w:t>\xe5\x89\x8d\xe8\xa8\x80</w:t></w:r></w:p>", long))
+    assert str(caught.value) == "line too long: 120,000 characters in paragraph 2, the limit is 100,000"
+
+
+def test_a_table_wider_than_a_million_slots_is_refused() -> None:
+    cell = b'<w:tc><w:tcPr><w:gridSpan w:val="63"/></w:tcPr><w:p/></w:tc>'
+    with pytest.raises(ReadError) as caught:
+        read(docx_of(b"<w:tbl><w:tr>", cell * 16_000 + b"</w:tr><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>"))
+    assert str(caught.value) == "table too large: 2 rows of 1,008,000 columns, the limit is 1,000,000 cells"
+
+
+def test_a_table_in_thousands_of_parts_costs_each_part_its_own_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """2,000 two-row tables one after the other are one table. Putting each part to the grid so far once
+    looked at all of that grid (a 100 KB file of 100,000 parts took hours); now at its own cells only.
+    Counted: the cells Grid.n_rows and Grid.rows go through."""
+    visited = 0
+    n_rows, rows = Grid.n_rows.fget, Grid.rows
+
+    def counting_n_rows(grid: Grid) -> int:
+        nonlocal visited
+        visited += len(grid.cells)
+        return n_rows(grid)
+
+    def counting_rows(grid: Grid) -> Any:
+        nonlocal visited
+        visited += len(grid.cells)
+        return rows(grid)
+
+    monkeypatch.setattr(Grid, "n_rows", property(counting_n_rows))
+    monkeypatch.setattr(Grid, "rows", counting_rows)
+    row = b"<w:tr><w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>2</w:t></w:r></w:p></w:tc></w:tr>"
+    layout = read(docx_of(b"<w:tbl>" + row * 2 + b"</w:tbl>", repeat=2000))
+    (grid,) = grids(layout)
+    assert len(grid.cells) == 2 + 2000 * 2  # each part repeats the first row of the first: a header, dropped
+    assert visited < 20 * len(grid.cells)

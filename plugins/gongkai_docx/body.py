@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import re
 
+from gongkai.errors import ReadError
 from gongkai.layout import Block, Grid, Line, Piece
 from gongkai.model import Where
-from gongkai_docx.tables import RawCell, build_cells, continue_grid, repeated_header
+from gongkai_docx.tables import RawCell, Stitched, build_cells, continue_grid, repeated_header
 from gongkai_docx.xmlparse import Node, attr
 
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -42,6 +43,12 @@ WORD_NAMESPACES = (
 _CONTINUED = re.compile(r"\s*[（(]?\s*续(?:上)?表\s*[\d一二三四五六七八九十]*\s*[)）]?\s*[:：]?\s*")
 _OFF = ("0", "false", "off")
 MAX_COLUMNS = 63
+# A paragraph or a table cell with more text than this is refused. A report's longest paragraphs have a few
+# thousand characters; the recogniser's work grows faster than a line's length.
+MAX_LINE_CHARS = 100_000
+# A table of more rows × grid columns than this is refused: the national forms' tables have fewer than 100
+# rows of 20 columns (2,000 slots); a million is 500 times that.
+MAX_TABLE_CELLS = 1_000_000
 
 
 class Tags:
@@ -92,7 +99,7 @@ class BodyWalker:
         self.problems: list[str] = []
         self.paragraphs = 0  # paragraphs read as Lines so far: Where.line of a Line
         self.grids = 0
-        self._last_grid: tuple[Grid, int] | None = None  # the last Grid and its number of grid columns
+        self._last_grid: Stitched | None = None  # the last Grid, which the next table may continue
         self._page_break = False  # a page or section break in the body since the last Grid
 
     # Blocks ---------------------------------------------------------------
@@ -125,7 +132,7 @@ class BodyWalker:
             self._page_break = True
         self.paragraphs += 1
         number = self.paragraphs
-        text = "".join(parts)
+        text = _checked("".join(parts), f"paragraph {number:,}")
         if not text.strip():
             self._emit_line(Line([]))
         else:
@@ -222,7 +229,7 @@ class BodyWalker:
                 texts.extend(self.cell_text(box) for box in boxes)
             elif child.tag == t.tbl:  # a table in a cell of a grid (not a layout frame): its text, row by row
                 texts.extend(self.cell_text(tc) for tr in self._rows(child) for tc in self._cells(tr))
-        return _join(texts)
+        return _checked(_join(texts), f"a table cell of table {self.grids + 1}")
 
     def _cell_blocks(self, container: Node) -> list[Node]:
         t = self.t
@@ -306,20 +313,23 @@ class BodyWalker:
             raw_rows.append(raw)
         grid_def = tbl.find(t.tbl_grid)
         n_cols = max(n_cols, len(grid_def.findall(t.grid_col)) if grid_def is not None else 0)
+        if len(raw_rows) * n_cols > MAX_TABLE_CELLS:
+            raise ReadError(_table_too_large(len(raw_rows), n_cols))
         self._emit_grid(raw_rows, n_cols)
 
     def _emit_grid(self, raw_rows: list[list[RawCell]], n_cols: int) -> None:
         found = self._continued_table(n_cols)
-        if found is not None:
+        if found is not None and self._last_grid is not None:
             at, separated = found
-            previous = self.blocks[at]
-            assert isinstance(previous, Grid)
+            previous = self._last_grid.grid
             cells = build_cells(raw_rows, previous.index or 0)
-            header = repeated_header(previous, cells)
+            header = repeated_header(self._last_grid, cells)
             # Two tables apart by a blank paragraph are two tables, unless a page broke between them
             # or the second repeats the first's header; with nothing between them they print as one.
             if not separated or self._page_break or header:
-                continue_grid(previous, cells, header)
+                continue_grid(self._last_grid, cells, header)
+                if self._last_grid.n_rows * n_cols > MAX_TABLE_CELLS:
+                    raise ReadError(_table_too_large(self._last_grid.n_rows, n_cols, "put together"))
                 del self.blocks[at + 1 :]  # the empty paragraphs and captions between the two parts
                 if separated:
                     how = "after a page break" if self._page_break else "with its header repeated"
@@ -330,14 +340,14 @@ class BodyWalker:
         grid = Grid(cells=build_cells(raw_rows, self.grids), index=self.grids)
         self.grids += 1
         self.blocks.append(grid)
-        self._last_grid = (grid, n_cols)
+        self._last_grid = Stitched.start(grid, n_cols)
         self._page_break = False
 
     def _continued_table(self, n_cols: int) -> tuple[int, bool] | None:
         """The last Grid, if only separators follow it and it has as many grid columns: (where, separated)."""
         if self._last_grid is None:
             return None
-        grid, cols = self._last_grid
+        grid, cols = self._last_grid.grid, self._last_grid.columns
         for at in range(len(self.blocks) - 1, -1, -1):
             block = self.blocks[at]
             if block is grid:
@@ -366,6 +376,17 @@ def _int(properties: dict[object, str | None], tag: str, default: int) -> int:
         return min(max(int(properties.get(tag) or default), 0), MAX_COLUMNS)
     except ValueError:
         return default
+
+
+def _table_too_large(rows: int, columns: int, how: str = "") -> str:
+    what = f"{rows:,} rows of {columns:,} columns" + (f" ({how})" if how else "")
+    return f"table too large: {what}, the limit is {MAX_TABLE_CELLS:,} cells"
+
+
+def _checked(text: str, what: str) -> str:
+    if len(text) > MAX_LINE_CHARS:
+        raise ReadError(f"line too long: {len(text):,} characters in {what}, the limit is {MAX_LINE_CHARS:,}")
+    return text
 
 
 def _join(texts: list[str]) -> str:

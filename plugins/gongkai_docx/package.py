@@ -2,17 +2,27 @@
 
 Only the main document part is read. Headers, footers, footnotes and
 comments live in parts of their own and are never opened.
+
+The main part is decompressed twice, a chunk at a time: first only to
+count its bytes against `MAX_XML_BYTES` and its tags against
+`MAX_XML_TAGS`, keeping nothing, then to parse it as it comes. A 167 KB zip
+whose part inflates to 127 MB of `<w:p/>` (21 million elements, 2.5 GB as a
+tree) is refused without a tree being built. A member never yields more
+than its declared size (zipfile stops there and checks the CRC), so a
+member larger than it says it is reads as a damaged zip.
 """
 
 from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 
 from gongkai.errors import ReadError
-from gongkai_docx.xmlparse import XmlError, attr, parse
+from gongkai_docx.xmlparse import Node, XmlError, attr, parse, parse_chunks
 
 ZIP = b"PK\x03\x04"
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -31,8 +41,16 @@ RTF_DOC = "an RTF document, not a .docx: open it in Word or LibreOffice and save
 _RELS = "_rels/.rels"
 _DEFAULT_MAIN = "word/document.xml"
 _OFFICE_DOCUMENT = "/officeDocument"
-# Decompressed XML beyond this is refused: a zip bomb, not a report.
+# Decompressed XML beyond this is refused: a zip bomb, not a report. The main part of a 200-page report
+# with its tables is 10-20 MB (the national form, a few pages, is 250 KB).
 MAX_XML_BYTES = 128 * 1024 * 1024
+# Tags (each "<") beyond this are refused: the tree lxml builds costs about 120 bytes an element, so four
+# million tags (two to four million elements) are at most half a gigabyte. The national form has 10,000
+# tags; a 200-page report with its tables some 500,000, even split into a run per few characters.
+MAX_XML_TAGS = 4_000_000
+# Bytes decompressed at a time.
+CHUNK = 1024 * 1024
+_TABLE_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?tbl(?=[\s/>])([^>]*?)(/?)>")
 # Other applications' zips, by where their main part lives.
 _OTHER_APPS = {"xl/": "an Excel workbook", "ppt/": "a PowerPoint presentation"}
 # What a file that is not a zip at all most likely is, by its first bytes.
@@ -76,8 +94,8 @@ def not_a_zip(data: bytes) -> ReadError:
     return ReadError(DAMAGED if data.startswith(ZIP[:2]) else "not a .docx: the content is not a zip file")
 
 
-def main_part(data: bytes) -> bytes:
-    """The XML of the main document part of a .docx, or a ReadError saying why there is none."""
+def main_document(data: bytes) -> Node:
+    """The parsed main document part of a .docx, or a ReadError saying why there is none."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
@@ -92,8 +110,51 @@ def main_part(data: bytes) -> bytes:
         if info.flag_bits & 0x1:
             raise ReadError("the zip is password-protected: remove the password and save again")
         if info.file_size > MAX_XML_BYTES:
-            raise ReadError(f"{main} is too large ({info.file_size} bytes): not a report")
-        return _read_member(archive, main)
+            raise ReadError(_too_large(main, f"{info.file_size:,} bytes decompressed"))
+        _count_tags(archive, main)
+        try:
+            return parse_chunks(_chunks(archive, main))
+        except XmlError as exc:
+            if exc.depth is not None:
+                raise ReadError(_too_deep(archive, main, exc.depth)) from None
+            raise ReadError(
+                f"not a valid .docx: the document part is damaged (XML error on line {exc.line or '?'})"
+            ) from None
+
+
+def _count_tags(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse a part with more than `MAX_XML_TAGS` tags, before anything of it is parsed."""
+    tags = 0
+    for chunk in _chunks(archive, name, count_tags=False):
+        tags += chunk.count(b"<")
+    if tags > MAX_XML_TAGS:
+        raise ReadError(
+            f"{name} has too many XML elements: {tags:,} tags, the limit is {MAX_XML_TAGS:,} (not a report)"
+        )
+
+
+def _too_large(name: str, size: str) -> str:
+    return f"{name} is too large: {size}, the limit is {MAX_XML_BYTES:,} bytes (not a report)"
+
+
+def _too_deep(archive: zipfile.ZipFile, name: str, limit: int) -> str:
+    """Why the parser gave up at `limit` levels: tables nested in tables, as deep as they go, or else elements."""
+    depth = deepest = 0
+    carry = b""
+    for chunk in _chunks(archive, name):
+        data = carry + chunk
+        end = data.rfind(b"<")  # a tag cut by the end of the chunk is looked at with the next one
+        end = len(data) if end < 0 or data.find(b">", end) >= 0 else end
+        for m in _TABLE_TAG.finditer(data, 0, end):
+            if m.group(1):
+                depth = max(depth - 1, 0)
+            elif not m.group(3):
+                depth += 1
+                deepest = max(deepest, depth)
+        carry = data[end:]
+    if deepest > 1:
+        return f"not a valid .docx: tables nested {deepest} deep, deeper than the XML parser reads ({limit} levels)"
+    return f"not a valid .docx: elements nested more than {limit} deep, deeper than the XML parser reads"
 
 
 def _main_name(archive: zipfile.ZipFile, names: set[str]) -> str | None:
@@ -112,15 +173,29 @@ def _main_name(archive: zipfile.ZipFile, names: set[str]) -> str | None:
 
 
 def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:
+    return b"".join(_chunks(archive, name))
+
+
+def _chunks(archive: zipfile.ZipFile, name: str, count_tags: bool = True) -> Iterator[bytes]:
+    """The member decompressed a chunk at a time, refused past `MAX_XML_BYTES` (or `MAX_XML_TAGS`)."""
+    size = tags = 0
     try:
         with archive.open(name) as member:
-            data = member.read(MAX_XML_BYTES + 1)
+            while chunk := member.read(CHUNK):
+                size += len(chunk)
+                if size > MAX_XML_BYTES:
+                    raise ReadError(_too_large(name, f"more than {MAX_XML_BYTES:,} bytes decompressed"))
+                if count_tags:
+                    tags += chunk.count(b"<")
+                    if tags > MAX_XML_TAGS:
+                        raise ReadError(
+                            f"{name} has too many XML elements: more than {MAX_XML_TAGS:,} tags, "
+                            f"the limit is {MAX_XML_TAGS:,} (not a report)"
+                        )
+                yield chunk
     except NotImplementedError:
         raise ReadError("not a valid .docx: the zip uses a compression method that is not supported") from None
     except RuntimeError:  # an encrypted member
         raise ReadError("the zip is password-protected: remove the password and save again") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError):
         raise ReadError(DAMAGED) from None
-    if len(data) > MAX_XML_BYTES:
-        raise ReadError(f"{name} is too large (more than {MAX_XML_BYTES} bytes): not a report")
-    return data

@@ -22,10 +22,9 @@ from gongkai_docx.package import (
     RTF_DOC,
     ZIP,
     kind_of_ole,
-    main_part,
+    main_document,
     not_a_zip,
 )
-from gongkai_docx.xmlparse import XmlError, parse
 
 WORD_NAMES = (".docx", ".docm", ".dotx", ".dotm")
 OLE_NAMES = (".doc", ".dot", ".docx", ".wps")
@@ -82,13 +81,7 @@ class DocxReader:
 
 def read_docx(data: bytes) -> Layout:
     """The Layout of the bytes of a .docx."""
-    xml = main_part(data)
-    try:
-        root = parse(xml)
-    except XmlError as exc:
-        raise ReadError(
-            f"not a valid .docx: the document part is damaged (XML error on line {exc.line or '?'})"
-        ) from None
+    root = main_document(data)
     ns = word_namespace(root)
     if ns is None:
         raise ReadError("a zip file, not a Word document (its main part is no w:document)")

@@ -4,6 +4,12 @@ A Word table lists every grid slot of every row: a vertically merged cell
 is a ``restart`` cell followed by ``continue`` cells in the rows below, a
 horizontally merged one a cell with a ``gridSpan``. Here each such run
 becomes one `GridCell` with its rowspan and colspan.
+
+A table broken in many parts is put together part by part: what the next
+part needs of the grid so far (its first rows, its height, the cells along
+its bottom) is kept in a `Stitched`, so that each part costs its own size
+and not the size of everything before it (ten thousand one-row tables in a
+row, a 100 KB file, once took hours).
 """
 
 from __future__ import annotations
@@ -45,9 +51,26 @@ def _signature(row: list[GridCell]) -> tuple[tuple[int, int, int, str], ...]:
     return tuple((c.col, c.colspan, c.rowspan, c.text.strip()) for c in row)
 
 
-def repeated_header(first: Grid, second: list[GridCell]) -> int:
+@dataclass
+class Stitched:
+    """A Grid that later parts of the table may continue, and what continuing it needs."""
+
+    grid: Grid
+    columns: int  # grid columns of the table, which a continuing part must have too
+    head: list[list[GridCell]]  # the rows of the first part: a repeated header is compared with them
+    n_rows: int
+    bottom: dict[tuple[int, int], GridCell]  # (col, colspan) -> the cell reaching the bottom there
+
+    @classmethod
+    def start(cls, grid: Grid, columns: int) -> Stitched:
+        n_rows = grid.n_rows
+        bottom = {(c.col, c.colspan): c for c in grid.cells if c.row + c.rowspan == n_rows}
+        return cls(grid, columns, list(grid.rows()), n_rows, bottom)
+
+
+def repeated_header(first: Stitched, second: list[GridCell]) -> int:
     """How many leading rows of `second` repeat the first rows of `first` (a header repeated after a break)."""
-    rows_1 = list(first.rows())
+    rows_1 = first.head
     rows_2 = list(Grid(second).rows())
     k = 0
     while (
@@ -62,15 +85,16 @@ def repeated_header(first: Grid, second: list[GridCell]) -> int:
     return k
 
 
-def continue_grid(first: Grid, second: list[GridCell], dropped: int) -> None:
+def continue_grid(first: Stitched, second: list[GridCell], dropped: int) -> None:
     """Append the rows of `second` but its first `dropped` (a repeated header) to `first`: a table broken in two.
 
     A group cell broken by the split (a blank or same-text cell spanning rows
     at the top of the second part, under one reaching the bottom of the
     first) is continued, not started again.
     """
-    offset = first.n_rows
-    bottom = {(c.col, c.colspan): c for c in first.cells if c.row + c.rowspan == offset}
+    grid, offset, bottom = first.grid, first.n_rows, first.bottom
+    n_rows = offset + max((c.row + c.rowspan for c in second), default=dropped) - dropped
+    new_bottom: dict[tuple[int, int], GridCell] = {}
     for cell in sorted(second, key=lambda c: (c.row, c.col)):
         if cell.row < dropped:
             continue
@@ -79,14 +103,18 @@ def continue_grid(first: Grid, second: list[GridCell], dropped: int) -> None:
         text = cell.text.strip()
         if above is not None and (above.rowspan > 1 or cell.rowspan > 1) and (not text or text == above.text.strip()):
             above.rowspan += cell.rowspan
-            continue
-        first.cells.append(
-            GridCell(
+            placed = above
+        else:
+            placed = GridCell(
                 cell.text,
                 row,
                 cell.col,
                 cell.rowspan,
                 cell.colspan,
-                Where(table=first.index, row=row, col=cell.col),
+                Where(table=grid.index, row=row, col=cell.col),
             )
-        )
+            grid.cells.append(placed)
+        if placed.row + placed.rowspan == n_rows:
+            new_bottom[(placed.col, placed.colspan)] = placed
+    if n_rows > offset:
+        first.n_rows, first.bottom = n_rows, new_bottom

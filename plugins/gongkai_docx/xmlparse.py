@@ -1,15 +1,20 @@
 """Parsing WordprocessingML: lxml (twice as fast as ElementTree here), never resolving entities or the network.
 
 `Node` is the little of an element the reader uses, so that the walk is typed
-although lxml ships no type information.
+although lxml ships no type information. A part is parsed as it is read
+from the zip (`parse_chunks`), so its bytes are never held whole beside the
+tree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from typing import Protocol, cast
 
 from lxml import etree
+
+_DEPTH = re.compile(r"Excessive depth in document: (\d+)")
 
 
 class Node(Protocol):
@@ -31,21 +36,39 @@ class Node(Protocol):
 
 
 class XmlError(Exception):
-    """The part is not well-formed XML; `line` is where the parser gave up."""
+    """The part is not well-formed XML; `line` is where the parser gave up.
 
-    def __init__(self, line: int | None) -> None:
+    `depth` is set when the parser gave up because elements nest deeper than
+    it reads (libxml2 reads 256 levels): the part may be well-formed.
+    """
+
+    def __init__(self, line: int | None, depth: int | None = None) -> None:
         super().__init__(f"XML error on line {line}")
         self.line = line
+        self.depth = depth
+
+
+def _parser() -> etree.XMLParser:
+    # One per document: an lxml parser is not to be shared between threads.
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True, collect_ids=False
+    )
 
 
 def parse(data: bytes) -> Node:
-    parser = etree.XMLParser(  # one per document: an lxml parser is not to be shared between threads
-        resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True, collect_ids=False
-    )
+    return parse_chunks((data,))
+
+
+def parse_chunks(chunks: Iterable[bytes]) -> Node:
+    """The root of the XML made of `chunks`, parsed as they come; XmlError if it is not well-formed."""
+    parser = _parser()
     try:
-        return cast(Node, etree.fromstring(data, parser))
+        for chunk in chunks:
+            parser.feed(chunk)
+        return cast(Node, parser.close())
     except etree.XMLSyntaxError as exc:
-        raise XmlError(exc.lineno) from None
+        deep = _DEPTH.search(str(exc))
+        raise XmlError(exc.lineno, int(deep.group(1)) if deep else None) from None
     except ValueError:  # lxml refuses some inputs outright (e.g. a str with an encoding declaration)
         raise XmlError(None) from None
 
