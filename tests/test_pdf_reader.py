@@ -11,6 +11,7 @@ row cut by a page break.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -18,6 +19,8 @@ import random
 import re
 import subprocess
 import sys
+import tracemalloc
+import zlib
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -28,6 +31,8 @@ from PIL import Image
 
 import gongkai
 import gongkai_pdf
+import gongkai_pdf.extract
+import gongkai_pdf.limits
 from conftest import ROOT
 from gongkai.errors import ReadError
 from gongkai.hookspecs import Document, Reader
@@ -568,3 +573,346 @@ def text_at(text: str, x: float, top: float, size: float = 10) -> list[Char]:
             out.append(Char(ch, x, x + width, top, top + size, size))
         x += width
     return out
+
+
+# --- hostile PDFs: what the reader builds is bounded, and it says why it refuses --------------------------
+#
+# Each is written here, object by object (a few hundred bytes; a bomb's content is compressed as it is
+# made, never held whole).
+
+FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+HELLO = b"BT /F1 12 Tf 72 720 Td (Annual report) Tj ET"
+
+
+def pdf_file(objects: list[bytes], trailer: bytes = b"/Root 1 0 R") -> bytes:
+    """A PDF of `objects` (objects[i] is the body of object i + 1) with its cross-reference table."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    start = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    out.write(b"trailer\n<< /Size %d %s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, start))
+    return out.getvalue()
+
+
+def stream(data: bytes, attrs: bytes = b"") -> bytes:
+    return b"<< /Length %d %s >>\nstream\n%s\nendstream" % (len(data), attrs, data)
+
+
+def flate(data: bytes) -> bytes:
+    return stream(zlib.compress(data), b"/Filter /FlateDecode")
+
+
+@functools.cache
+def spaces_deflated(mib: int = 256) -> bytes:
+    """`mib` MiB of spaces deflated (about 1,000 times smaller), made a MiB at a time."""
+    deflater = zlib.compressobj(6)
+    block = b" " * 2**20
+    return b"".join(deflater.compress(block) for _ in range(mib)) + deflater.flush()
+
+
+def pages_pdf(
+    *contents: bytes, resources: bytes = b"<< /Font << /F1 3 0 R >> >>", more: list[bytes] | None = None
+) -> bytes:
+    """A PDF of one page per content stream (objects 4, 5, ... are the pages, the streams follow them);
+    `more` are objects after those, numbered from 4 + 2 × the number of pages."""
+    n = len(contents)
+    kids = b" ".join(b"%d 0 R" % (4 + i) for i in range(n))
+    page_objects = [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources %s /Contents %d 0 R >>"
+        % (resources, 4 + n + i)
+        for i in range(n)
+    ]
+    return pdf_file(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, n),
+            FONT,
+            *page_objects,
+            *(c if c.startswith(b"<<") else stream(c) for c in contents),
+            *(more or []),
+        ]
+    )
+
+
+def read_bytes(data: bytes) -> Layout:
+    return READER.read(Document(data=data, name="hostile.pdf"))
+
+
+def refused(data: bytes) -> tuple[str, int]:
+    """The cause the reader refuses `data` with, and the peak of Python memory allocated meanwhile."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(ReadError) as caught:
+            read_bytes(data)
+        return str(caught.value), tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+STREAM_LIMIT = "decompresses to more than 67,108,864 bytes (the limit per stream)"
+
+
+def test_a_flate_bomb_is_refused_before_it_is_inflated() -> None:
+    """1.5 MB of PDF inflating to 1.5 GB took 3.1 GB; 256 MiB here, measured a chunk at a time."""
+    bomb = (
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(spaces_deflated()) + spaces_deflated() + b"\nendstream"
+    )
+    cause, peak = refused(pages_pdf(bomb))
+    assert cause == f"page 1 too large: a content stream {STREAM_LIMIT}"
+    assert peak < 200 * 2**20
+
+
+def test_a_bomb_behind_two_filters_is_refused() -> None:
+    twice = zlib.compress(spaces_deflated())
+    bomb = stream(twice, b"/Filter [/FlateDecode /FlateDecode]")
+    cause, peak = refused(pages_pdf(bomb))
+    assert cause == f"page 1 too large: a content stream {STREAM_LIMIT}"
+    assert peak < 200 * 2**20
+
+
+def test_a_run_length_bomb_is_refused() -> None:
+    runs = bytes([129, 0x20]) * 600_000  # 1.2 MB of runs of 128 spaces: 77 MB
+    cause, _ = refused(pages_pdf(stream(runs, b"/Filter /RunLengthDecode")))
+    assert cause == f"page 1 too large: a content stream {STREAM_LIMIT}"
+
+
+def test_a_million_characters_in_one_run_are_refused_at_the_limit() -> None:
+    """One text run of a million characters took 128 s and 2 GB: now refused after 50,000."""
+    content = b"BT /F1 1 Tf 10 400 Td (" + b"A" * 1_000_000 + b") Tj ET"
+    cause, peak = refused(pages_pdf(flate(content)))
+    assert cause == "page 1 too large: more than 50,000 characters (the limit per page)"
+    assert peak < 200 * 2**20
+
+
+def forms_pdf(levels: int, fan: int) -> bytes:
+    """A page drawing form 1, each form drawing the next `fan` times, the last one a character."""
+    first = 6  # catalog, pages, font, page, content, then the forms
+    forms = []
+    for k in range(levels):
+        if k < levels - 1:
+            body, res = b" ".join([b"/X Do"] * fan), b"<< /XObject << /X %d 0 R >> >>" % (first + k + 1)
+        else:
+            body, res = b"BT /F1 10 Tf 100 100 Td (x) Tj ET", b"<< /Font << /F1 3 0 R >> >>"
+        forms.append(stream(body, b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources " + res))
+    return pages_pdf(b"/X Do", resources=b"<< /XObject << /X 6 0 R >> >>", more=forms)
+
+
+def test_shared_forms_drawing_each_other_are_refused_at_the_limit() -> None:
+    """A billion drawings from 2 KB (the review's 8 KB ran past 300 s): refused after 10,000."""
+    data = forms_pdf(levels=9, fan=10)
+    assert len(data) < 8192
+    cause, _ = refused(data)
+    assert cause == "page 1 too large: more than 10,000 XObjects drawn (the limit per page)"
+
+
+def test_forms_nested_past_the_limit_are_refused() -> None:
+    cause, _ = refused(forms_pdf(levels=40, fan=1))
+    assert cause == "corrupt PDF: page 1 draws XObjects inside XObjects more than 32 deep (the limit)"
+    assert lines(read_bytes(forms_pdf(levels=30, fan=1))) == ["x"]
+
+
+def test_graphics_states_saved_past_the_limit_are_refused() -> None:
+    cause, _ = refused(pages_pdf(b"q " * 1001 + HELLO))
+    assert cause == "page 1 too large: more than 1,000 graphics states saved and not restored (the limit)"
+    assert lines(read_bytes(pages_pdf(b"q " * 1000 + HELLO))) == ["Annual report"]
+
+
+def test_a_font_map_bomb_is_refused() -> None:
+    bomb = (
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(spaces_deflated()) + spaces_deflated() + b"\nendstream"
+    )
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 7 0 R >>"
+    cause, peak = refused(pages_pdf(HELLO, resources=b"<< /Font << /F1 6 0 R >> >>", more=[font, bomb]))
+    assert cause == f"page 1 too large: a font's ToUnicode map {STREAM_LIMIT}"
+    assert peak < 200 * 2**20
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "content", "cause"),
+    [
+        ("MAX_PAGE_OPERATIONS", 1_000, b"1 " * 1_001, "page 1 too large: more than 1,000 content operations"),
+        ("MAX_PAGE_PATHS", 100, b"0 0 5 5 re f " * 101, "page 1 too large: more than 100 lines and shapes"),
+        ("MAX_PAGE_XOBJECTS", 3, b"/X Do " * 4, "page 1 too large: more than 3 XObjects drawn"),
+        (
+            "MAX_PAGE_CONTENT_BYTES",
+            1_500,
+            b"/X Do /X Do",
+            "page 1 too large: its content decompresses to more than 1,500",
+        ),
+    ],
+)
+def test_each_page_limit_says_which_it_is(
+    monkeypatch: pytest.MonkeyPatch, limit: str, value: int, content: bytes, cause: str
+) -> None:
+    """Each limit (made small here, so that reaching it is quick) refuses with a cause naming it."""
+    monkeypatch.setattr(gongkai_pdf.limits, limit, value)
+    form = stream(b" " * 1_000, b"/Type /XObject /Subtype /Form /BBox [0 0 10 10]")
+    data = pages_pdf(content, resources=b"<< /XObject << /X 6 0 R >> >>", more=[form])
+    message, _ = refused(data)
+    assert message.startswith(cause), message
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "cause"),
+    [
+        (
+            "MAX_DOCUMENT_CHARS",
+            20,
+            "the PDF too large: more than 20 characters (the limit per document, reached on page 2)",
+        ),
+        (
+            "MAX_DOCUMENT_OPERATIONS",
+            15,
+            "the PDF too large: more than 15 content operations (the limit per document, reached on page 2)",
+        ),
+        ("MAX_DOCUMENT_BYTES", 60, "the PDF too large: its streams decompress to more than 60 bytes"),
+    ],
+)
+def test_each_document_limit_says_which_it_is(
+    monkeypatch: pytest.MonkeyPatch, limit: str, value: int, cause: str
+) -> None:
+    monkeypatch.setattr(gongkai_pdf.limits, limit, value)
+    message, _ = refused(pages_pdf(HELLO, HELLO))
+    assert message.startswith(cause), message
+
+
+def test_more_pages_than_the_limit_are_refused_before_they_are_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gongkai_pdf.extract, "MAX_PAGES", 2)
+    message, _ = refused(pages_pdf(HELLO, HELLO, HELLO))
+    assert message == "the PDF too large: more than 2 pages (the limit)"
+    assert read_bytes(pages_pdf(HELLO, HELLO)).pages == 2
+
+
+def object_stream_pdf(packed: dict[int, bytes], regular: list[bytes], padding: bytes = b"") -> bytes:
+    """A PDF whose objects `packed` (number -> body) are in an object stream, the `regular` ones (objects
+    1, 2, ...) not, with a cross-reference stream; `padding` (already deflated) follows the packed
+    objects inside the object stream, which is deflated."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets: dict[int, int] = {}
+    for number, body in enumerate(regular, start=1):
+        offsets[number] = out.tell()
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    numbers = sorted(packed)
+    bodies = [packed[n] + b"\n" for n in numbers]
+    header, at = b"", 0
+    for n, body in zip(numbers, bodies, strict=True):
+        header += b"%d %d " % (n, at)
+        at += len(body)
+    content = header + b"".join(bodies)
+    deflater = zlib.compressobj(6)
+    data = deflater.compress(content) + (deflater.flush() if not padding else deflater.flush(zlib.Z_SYNC_FLUSH))
+    if padding:  # a deflate stream continued by more blocks of spaces: the object stream is the bomb
+        data += padding[2:]  # the spaces' own blocks, without their zlib header
+    objstm = max([*numbers, len(regular)]) + 1
+    offsets[objstm] = out.tell()
+    attrs = b"/Type /ObjStm /N %d /First %d /Filter /FlateDecode" % (len(numbers), len(header))
+    out.write(b"%d 0 obj\n%s\nendobj\n" % (objstm, stream(data, attrs)))
+    xref = objstm + 1
+    offsets[xref] = out.tell()
+    rows = [b"\x00" + bytes(4) + b"\xff\xff"]
+    for n in range(1, xref + 1):
+        if n in offsets:
+            rows.append(b"\x01" + offsets[n].to_bytes(4, "big") + bytes(2))
+        elif n in packed:
+            rows.append(b"\x02" + objstm.to_bytes(4, "big") + numbers.index(n).to_bytes(2, "big"))
+        else:
+            rows.append(b"\x00" + bytes(6))
+    entries = b"".join(rows)
+    xattrs = b"/Type /XRef /Size %d /W [1 4 2] /Root 1 0 R" % (xref + 1)
+    out.write(b"%d 0 obj\n%s\nendobj\n" % (xref, stream(entries, xattrs)))
+    out.write(b"startxref\n%d\n%%%%EOF\n" % offsets[xref])
+    return out.getvalue()
+
+
+def page_object(font: int, contents: int) -> bytes:
+    resources = b"/Resources << /Font << /F1 %d 0 R >> >>" % font
+    return b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] %s /Contents %d 0 R >>" % (resources, contents)
+
+
+def test_an_object_stream_bomb_is_refused_before_any_object_is_read() -> None:
+    page = page_object(font=6, contents=4)
+    regular = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", page, stream(HELLO)]
+    assert lines(read_bytes(object_stream_pdf({6: FONT}, [*regular, b"null"]))) == ["Annual report"]
+    cause, peak = refused(object_stream_pdf({6: FONT}, [*regular, b"null"], padding=spaces_deflated()))
+    assert cause == f"the PDF too large: an object stream {STREAM_LIMIT}"
+    assert peak < 200 * 2**20
+
+
+@pytest.mark.parametrize(
+    ("case", "objects", "cause"),
+    [
+        ("itself", [b"6 0 R"], "corrupt PDF: object 6 refers to itself"),
+        ("round", [b"7 0 R", b"6 0 R"], "corrupt PDF: objects refer to each other in a cycle (6 → 7 → 6)"),
+    ],
+)
+def test_references_going_round_in_a_circle_are_an_error_not_a_hang(
+    case: str, objects: list[bytes], cause: str
+) -> None:
+    """`6 0 obj 6 0 R endobj` as a page's content: pdfminer asked for object 6 for ever."""
+    page = page_object(font=5, contents=6)
+    regular = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", page, b"null", FONT]
+    message, _ = refused(pdf_file([*regular, *objects]))
+    assert message == cause
+    commented = [body.replace(b" R", b" R % a comment hides it from a scan of the file") for body in objects]
+    message, _ = refused(pdf_file([*regular, *commented]))
+    assert message == cause
+
+
+def corrupt_page(entries: bytes, *more: bytes) -> bytes:
+    page = b"<< /Type /Page /Parent 2 0 R %s /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>" % entries
+    return pdf_file(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            page,
+            FONT,
+            stream(HELLO),
+            *more,
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "cause"),
+    [
+        (corrupt_page(b""), "corrupt PDF: page 1 has no valid MediaBox (the size of the page)"),
+        (
+            corrupt_page(b"/MediaBox 6 0 R", b"[0 0 595 6 0 R]"),
+            "corrupt PDF: page 1 has no valid MediaBox (the size of the page)",
+        ),
+        (
+            corrupt_page(b"/MediaBox [0 0 595 842] /CropBox 6 0 R", b"[6 0 R 0 0 0]"),
+            "corrupt PDF: page 1 has no valid CropBox (the size of the page)",
+        ),
+        (corrupt_page(b"/MediaBox [0 0 595 842] /Rotate 6 0 R", b"6 0 R"), "corrupt PDF: object 6 refers to itself"),
+        (
+            pages_pdf(
+                b"q 10 0 0 10 0 0 cm /I Do Q",
+                resources=b"<< /XObject << /I 6 0 R >> >>",
+                more=[
+                    stream(b"\x00", b"/Subtype /Image /Width 1 /Height 1 /BitsPerComponent 8 /ColorSpace 7 0 R"),
+                    b"[/Indexed 7 0 R 0 <00>]",
+                ],
+            ),
+            "corrupt PDF: page 1 cannot be read (its objects nest too deeply, or refer to each other in a cycle)",
+        ),
+    ],
+    ids=[
+        "no-mediabox",
+        "mediabox-holding-itself",
+        "cropbox-holding-itself",
+        "rotate-itself",
+        "colorspace-holding-itself",
+    ],
+)
+def test_a_damaged_page_tree_is_one_line_naming_the_damage(data: bytes, cause: str) -> None:
+    """Before: "pdf reader failed: TypeError: 'NoneType' object is not iterable", "maximum recursion depth
+    exceeded", or no answer at all."""
+    message, _ = refused(data)
+    assert message == cause

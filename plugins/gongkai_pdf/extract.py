@@ -1,12 +1,17 @@
 """Extraction: a PDF's pages as plain data (characters, ruling segments, page size), via pdfplumber.
 
-This is the only module that touches a PDF library. Everything after it
-(`gongkai_pdf.build`) works on these dataclasses alone, so a faster backend
-(pypdfium2 reads text in a few ms a page) can replace this module without
-changing the layout building.
+This and `gongkai_pdf.limits` (what a PDF may make pdfminer build, counted
+as it is built) are the only modules that touch a PDF library. Everything
+after them (`gongkai_pdf.build`) works on these dataclasses alone, so a
+faster backend (pypdfium2 reads text in a few ms a page) can replace them
+without changing the layout building.
 
 Each page is closed after use: pdfplumber caches every parsed object of a
 page until then, and keeping them for a long report costs memory.
+
+Damage gets a one-line cause: a loop of references ("object 6 refers to
+itself"), a page without a usable MediaBox, objects nested past Python's
+recursion limit, each as "corrupt PDF: …".
 """
 
 from __future__ import annotations
@@ -20,10 +25,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pdfplumber
+from pdfminer.pdfpage import PDFPage
 from pdfminer.pdftypes import PDFStream, resolve1
-from pdfplumber.utils.exceptions import PdfminerException
+from pdfminer.psparser import LIT
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from gongkai.errors import ReadError
+from gongkai_pdf.limits import (
+    MAX_PAGES,
+    Budget,
+    ReferenceCycle,
+    guard_references,
+    interpret,
+    measure_object_streams,
+    scan_file,
+)
 
 # Thicker than this, a filled rectangle is a shaded area, not a rule.
 RULE_THICKNESS = 3.0
@@ -100,28 +116,90 @@ class _Damage(logging.Handler):
 
 
 class PdfPages:
-    """An open PDF: its page count and its pages, extracted one at a time."""
+    """An open PDF: its page count and its pages, extracted one at a time under the `Budget`."""
 
-    def __init__(self, pdf: Any, damage: _Damage) -> None:
+    def __init__(self, pdf: Any, damage: _Damage, budget: Budget | None = None) -> None:
         self._pdf = pdf
         self._damage = damage
-        self.count: int = len(pdf.pages)
+        self._budget = budget or Budget()
+        try:
+            for count, _ in enumerate(PDFPage.create_pages(pdf.doc), start=1):  # before pdfplumber makes each
+                if count > MAX_PAGES:
+                    raise ReadError(f"the PDF too large: more than {MAX_PAGES:,} pages (the limit)")
+            self.count: int = len(pdf.pages)
+        except ReadError:
+            raise
+        except Exception as exc:
+            raise _page_tree_error(pdf, exc) from None
 
     def __iter__(self) -> Iterator[PageData]:
         for number, page in enumerate(self._pdf.pages, start=1):
             self._damage.messages.clear()
             try:
+                interpret(page, self._budget)
                 data = _page_data(number, page)
                 if _lost_streams(page):
                     self._damage.messages.append("a content stream cannot be decompressed")
             except ReadError:
                 raise
+            except ReferenceCycle as exc:
+                raise ReadError(f"corrupt PDF: {exc}") from None
             except Exception as exc:  # pdfminer's many ways of meeting a broken content stream
                 raise ReadError(f"corrupt PDF: page {number} cannot be read ({_cause(exc)})") from None
             finally:
                 page.close()
             data.warnings = list(self._damage.messages)
             yield data
+
+
+def _page_tree_error(pdf: Any, exc: BaseException) -> ReadError:
+    """Why pdfplumber could not make the pages: a page without a usable box, else the cause it met."""
+    inner = _unwrapped(exc)
+    if isinstance(inner, ReferenceCycle):
+        return ReadError(f"corrupt PDF: {inner}")
+    try:
+        for number, attrs in enumerate(_page_dicts(pdf.doc), start=1):
+            for key in _BOXES:
+                if (key == "MediaBox" or key in attrs) and not _is_box(attrs.get(key)):
+                    return ReadError(f"corrupt PDF: page {number} has no valid {key} (the size of the page)")
+    except ReferenceCycle as cycle:
+        return ReadError(f"corrupt PDF: {cycle}")
+    except Exception:  # the page tree itself is damaged: the cause met first says so
+        pass
+    return ReadError(f"corrupt PDF: its pages cannot be read ({_cause(inner)})")
+
+
+# The boxes pdfplumber reads of every page; the first two are inherited from the page tree above a page.
+_BOXES = ("MediaBox", "CropBox", "TrimBox", "BleedBox", "ArtBox")
+
+
+def _page_dicts(doc: Any) -> Iterator[dict[str, object]]:
+    """Each page's dictionary, its inherited boxes filled in, in order (a node met twice is skipped)."""
+    todo: list[tuple[object, dict[str, object]]] = [(doc.catalog.get("Pages"), {})]
+    seen: set[int] = set()
+    count = 0
+    while todo and count < MAX_PAGES:
+        ref, inherited = todo.pop()
+        node = resolve1(ref)
+        if not isinstance(node, dict) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        attrs = {**inherited, **{k: v for k, v in node.items() if k in _BOXES[:2]}}
+        kids = resolve1(node.get("Kids"))
+        if isinstance(kids, list) and node.get("Type") is not _PAGE:
+            todo.extend((kid, attrs) for kid in reversed(kids))
+        else:
+            count += 1
+            yield {**node, **attrs}
+
+
+_PAGE = LIT("Page")
+
+
+def _is_box(value: object) -> bool:
+    """Four numbers (each resolved once, so that an array holding itself is no box)."""
+    box = resolve1(value)
+    return isinstance(box, list) and len(box) == 4 and all(isinstance(resolve1(v), int | float) for v in box)
 
 
 def _lost_streams(page: Any) -> bool:
@@ -150,30 +228,54 @@ def open_pdf(data: bytes) -> Iterator[PdfPages]:
     damage = _Damage()
     logger = logging.getLogger("pdfminer")
     logger.addHandler(damage)
+    budget = Budget()
     try:
         try:
+            scan_file(data)
             pdf = pdfplumber.open(io.BytesIO(data), password="")
+        except ReadError:
+            raise
         except Exception as exc:  # pdfplumber wraps pdfminer's errors; some come through bare
             raise _open_error(exc, cut_short) from None
         try:
             try:
-                pages = PdfPages(pdf, damage)
+                guard_references(pdf.doc)
+                measure_object_streams(pdf.doc, budget)
+                pages = PdfPages(pdf, damage, budget)
+            except ReadError:
+                raise
             except Exception as exc:
                 raise _open_error(exc, cut_short) from None
             if cut_short:
                 raise ReadError(TRUNCATED)
             yield pages
         finally:
-            pdf.close()
+            _close(pdf)
     finally:
         logger.removeHandler(damage)
+
+
+def _close(pdf: Any) -> None:
+    """Close the PDF; pdfplumber's close makes the pages again, and meets again what broke making them."""
+    try:
+        pdf.close()
+    except Exception:
+        pdf.stream.close()
 
 
 TRUNCATED = "truncated PDF: the file ends before its end-of-file marker"
 
 
+def _unwrapped(exc: BaseException) -> BaseException:
+    """The exception pdfplumber wrapped in a PdfminerException, or the exception itself."""
+    inner = exc.args[0] if isinstance(exc, PdfminerException | MalformedPDFException) and exc.args else exc
+    return inner if isinstance(inner, BaseException) else exc
+
+
 def _open_error(exc: BaseException, cut_short: bool) -> ReadError:
-    inner = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+    inner = _unwrapped(exc)
+    if isinstance(inner, ReferenceCycle):
+        return ReadError(f"corrupt PDF: {inner}")
     name = type(inner).__name__
     if name == "PDFPasswordIncorrect" or "password" in str(inner).lower():
         return ReadError("encrypted PDF: it needs a password")
@@ -185,6 +287,9 @@ def _open_error(exc: BaseException, cut_short: bool) -> ReadError:
 
 
 def _cause(exc: BaseException) -> str:
+    exc = _unwrapped(exc)
+    if isinstance(exc, RecursionError):
+        return "its objects nest too deeply, or refer to each other in a cycle"
     text = " ".join(str(exc).split())
     text = re.sub(r"^PdfminerException\((.*)\)$", r"\1", text)
     return (text[:MAX_WARNING] + "…" if len(text) > MAX_WARNING else text) or type(exc).__name__
