@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import gongkai
 import gongkai_txt
 from gongkai.errors import ReadError
 from gongkai.hookspecs import Document, Reader
@@ -204,3 +205,27 @@ def test_sniff_head_cut_inside_a_character(encoding: str) -> None:
     data = SEEDS["004"].read_text(encoding="utf-8").encode(encoding)
     for cut in range(100, 104):  # at least one of these cuts a character in two
         assert READER.sniff(data[:cut], None) > 0
+
+
+# -- hostile texts: what the reader builds is bounded -------------------------------------------------
+
+
+def test_one_line_of_megabytes_is_refused_before_any_line_is_made() -> None:
+    """The review's text was one line of 50 MB (the recogniser ran past five minutes on it)."""
+    data = ("前言\n" + "规章0" * 2_000_000 + "\n").encode("utf-8")
+    with pytest.raises(ReadError) as caught:
+        read(data)
+    assert str(caught.value) == "line too long: line 2 has 6,000,000 characters, the limit is 100,000"
+    with pytest.raises(ReadError, match=r"^line too long: line 2 has 6,000,000 characters"):
+        gongkai.convert(data, name="dump.txt")
+
+
+def test_a_line_at_the_limit_is_read() -> None:
+    layout = read(("规章" * 50_000).encode("utf-8"))
+    assert [len(cells[0]) for cells in texts(layout)] == [100_000]
+
+
+def test_more_than_a_million_lines_are_refused() -> None:
+    with pytest.raises(ReadError) as caught:
+        read(b"\xe5\x89\x8d\xe8\xa8\x80" + b"\n" * 1_000_000 + b"x")
+    assert str(caught.value) == "too many lines: 1,000,001, the limit is 1,000,000"

@@ -12,6 +12,9 @@ Text extractions of the reports come in three table shapes:
   prose around it loses its `#` and `**` marks.
 
 Blank lines are kept as empty Lines: the recogniser reads them as row breaks.
+
+A line longer than `MAX_LINE_CHARS`, or a text of more than `MAX_LINES`
+lines, is refused before any Line is made.
 """
 
 from __future__ import annotations
@@ -31,6 +34,13 @@ _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 _OUTLINE = re.compile(r"\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])")
 # A cell's own line breaks give short pieces; longer runs are prose that follows a table.
 _MAX_CONTINUATION_LINES, _MAX_CONTINUATION_CHARS = 3, 40
+# A line longer than this is refused. A report's longest lines (a paragraph, a crawler's dump of a whole
+# table row glued together) have a few thousand characters, under 10,000; the recogniser's work on a
+# line grows faster than its length (one 50 MB line ran for more than five minutes).
+MAX_LINE_CHARS = 100_000
+# A text of more lines than this is refused: a 200-page report has some 10,000 lines, and each line
+# becomes objects of a few hundred bytes (a file of nothing but newlines would be gigabytes of them).
+MAX_LINES = 1_000_000
 
 
 class TxtReader:
@@ -83,8 +93,20 @@ def parse_lines(text: str) -> list[Block]:
 
 
 def _clean_lines(text: str) -> list[tuple[int, str]]:
-    """(1-based line number, text) without bookmark debris; a line of nothing but debris goes."""
+    """(1-based line number, text) without bookmark debris; a line of nothing but debris goes.
+
+    Raises ReadError for a line longer than `MAX_LINE_CHARS` or more than `MAX_LINES` lines.
+    """
+    count = text.count("\n") + (not text.endswith("\n"))
+    if count > MAX_LINES:
+        raise ReadError(f"too many lines: {count:,}, the limit is {MAX_LINES:,}")
     lines = text.split("\n")
+    longest = max(range(len(lines)), key=lambda i: len(lines[i]))
+    length = len(lines[longest])
+    if length > MAX_LINE_CHARS:
+        raise ReadError(
+            f"line too long: line {longest + 1:,} has {length:,} characters, the limit is {MAX_LINE_CHARS:,}"
+        )
     if lines[-1] == "":  # the newline ending the last line does not start another
         lines.pop()
     out = []
