@@ -61,7 +61,7 @@ def test_blank(raw: str) -> None:
     assert parse_cell(raw).kind == "blank"
 
 
-@pytest.mark.parametrize("raw", ["1.属于国家秘密", "1241人", "2021年", "规章", "12 由语人逾期"])
+@pytest.mark.parametrize("raw", ["1.属于国家秘密", "1241人", "2021年", "规章", "12 由语人逾期", "1" * 101, "9" * 5000])
 def test_labels_are_text(raw: str) -> None:
     assert parse_cell(raw).kind == "text"
 

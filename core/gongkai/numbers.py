@@ -67,6 +67,11 @@ _MARKS = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u2079\u2460-\u249b\u24ea-\u24ff
 _SPACED_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:[ \u00a0\u2009\u202f]\d{3})+")
 
 
+# More digits than this in one cell are no figure and no row of figures run together either (table 四's
+# fifteen cells of four digits are 60): read as text, never turned into a number.
+MAX_DIGITS = 100
+
+
 def parse_cell(raw: str) -> Parsed:
     """Classify one cell: "3,119" → 3119, "3.2万元" → Decimal("3.2") in 万元, "无" → placeholder."""
     if _SPACED_THOUSANDS.fullmatch(raw.strip()):
@@ -89,6 +94,8 @@ def parse_cell(raw: str) -> Parsed:
         return Parsed("text", raw)
     sign, digits, fraction = match.groups()
     digits = digits.replace(",", "")
+    if len(digits) + len(fraction or "") > MAX_DIGITS:
+        return Parsed("text", raw)
     value = Decimal(f"{sign}{digits}{fraction}") if fraction else int(f"{sign}{digits}")
     return Parsed("number", raw, value, unit)
 

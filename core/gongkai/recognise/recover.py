@@ -176,7 +176,7 @@ class _Search:
             return self.pending[key]
         v = values.get(key)
         if v is not None:
-            return float(v), float(v)
+            return _bound(v), _bound(v)
         return (0.0, INF) if self.is_count(key) else (-INF, INF)
 
     def _failures(self, values: Values) -> set[int]:
@@ -194,8 +194,16 @@ class _Search:
 def _range(options: list[Number | None], count: bool) -> tuple[float, float]:
     if any(v is None for v in options):
         return (0.0, INF) if count else (-INF, INF)
-    values = [float(v) for v in options if v is not None]
+    values = [_bound(v) for v in options if v is not None]
     return min(values), max(values)
+
+
+def _bound(value: Number) -> float:
+    """A value as a bound for pruning: one too large for a float bounds nothing (the exact check decides)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return INF if value > 0 else -INF
 
 
 def _vouch(
