@@ -916,3 +916,30 @@ def test_a_damaged_page_tree_is_one_line_naming_the_damage(data: bytes, cause: s
     exceeded", or no answer at all."""
     message, _ = refused(data)
     assert message == cause
+
+
+WIDE_ROWS = b"/DecodeParms << /Predictor 12 /Columns 99999999 >>"
+WIDE_CAUSE = "corrupt PDF: a stream's predictor rows are 99,999,999 bytes wide, the limit is 1,048,576"
+
+
+def test_a_predictor_asking_for_rows_of_a_hundred_megabytes_is_refused() -> None:
+    """pdfminer allocates a predictor's row before it reads a byte: 50 bytes asked for 800 MB (fuzzing found it)."""
+    page = page_object(font=4, contents=5)
+    regular = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", page, FONT]
+    content = stream(zlib.compress(b"\x00" + HELLO), b"/Filter /FlateDecode " + WIDE_ROWS)
+    message, peak = refused(pdf_file([*regular, content]))
+    assert message == WIDE_CAUSE and peak < 100 * 2**20
+    narrow = stream(
+        zlib.compress(b"\x00" + HELLO),
+        b"/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns %d >>" % len(HELLO),
+    )
+    assert lines(read_bytes(pdf_file([*regular, narrow]))) == ["Annual report"]
+
+
+def test_a_cross_reference_stream_with_such_a_predictor_is_refused_while_opening() -> None:
+    page = page_object(font=6, contents=4)
+    regular = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", page, stream(HELLO)]
+    data = object_stream_pdf({6: FONT}, [*regular, b"null"])
+    wide = data.replace(b"/Type /XRef", b"/Type /XRef /Filter /FlateDecode " + WIDE_ROWS)
+    message, peak = refused(wide)
+    assert message == WIDE_CAUSE and peak < 100 * 2**20

@@ -79,6 +79,10 @@ MAX_PAGE_XOBJECTS = 10_000
 MAX_XOBJECT_DEPTH = 32
 # Graphics states saved (`q`) and not yet restored: Acrobat's own limit is 28.
 MAX_SAVED_STATES = 1_000
+# One row of a stream's predictor (Columns × Colors × BitsPerComponent / 8): pdfminer allocates a list of
+# that many items before it reads a byte. Cross-reference streams have rows of a few bytes, a picture
+# 40,000 (10,000 pixels of four colours); `/Columns 99999999` in 50 bytes asked for 800 MB.
+MAX_PREDICTOR_ROW_BYTES = 1 * MiB
 # Pages: a report has fewer than 200, an appendix of scans perhaps a few hundred more.
 MAX_PAGES = 10_000
 
@@ -194,7 +198,8 @@ def stream_size(stream: PDFStream, limit: int) -> int:
     except Exception:  # a malformed /Filter: pdfminer says so when it decodes
         return len(data)
     size = len(data)
-    for n, (name, _params) in enumerate(filters):
+    for n, (name, params) in enumerate(filters):
+        _check_predictor(params)
         keep = n < len(filters) - 1  # the bytes are needed only to go through a filter after this one
         if name in LITERALS_FLATE_DECODE:
             size, kept = _inflate(data, limit, keep)
@@ -213,6 +218,28 @@ def stream_size(stream: PDFStream, limit: int) -> int:
             raise _TooLarge
         data = kept if kept is not None else b""
     return size
+
+
+def _check_predictor(params: object) -> None:
+    """Refuse a predictor whose rows are wider than `MAX_PREDICTOR_ROW_BYTES`: pdfminer allocates a row first."""
+    if not isinstance(params, dict):
+        return
+    try:
+        predictor = int(resolve1(params.get("Predictor", 1)))
+        if predictor < 2:
+            return
+        width = (
+            int(resolve1(params.get("Colors", 1)))
+            * int(resolve1(params.get("Columns", 1)))
+            * int(resolve1(params.get("BitsPerComponent", 8)))
+            // 8
+        )
+    except (TypeError, ValueError):
+        return  # a malformed parameter: pdfminer says so when it decodes
+    if width > MAX_PREDICTOR_ROW_BYTES:
+        raise ReadError(
+            f"corrupt PDF: a stream's predictor rows are {width:,} bytes wide, the limit is {MAX_PREDICTOR_ROW_BYTES:,}"
+        )
 
 
 def _inflate(data: bytes | memoryview, limit: int, keep: bool) -> tuple[int, bytes | None]:
@@ -488,6 +515,7 @@ _OBJECT_NUMBER = re.compile(rb"(\d{1,10})\s+\d{1,5}\s+$")
 _STRUCTURE_STREAM = re.compile(rb"/Type\s*/(XRef|ObjStm)\b")
 _STRUCTURES = {b"XRef": "a cross-reference stream", b"ObjStm": "an object stream"}
 _FLATE = re.compile(rb"/(?:FlateDecode|Fl)\b")
+_NUMERIC_PARAM = re.compile(rb"/(Predictor|Columns|Colors|BitsPerComponent)\s+(\d{1,12})\b")
 _STREAM_KEYWORD = re.compile(rb"stream(?:\r\n|\n|\r)")
 
 
@@ -512,6 +540,8 @@ def scan_file(data: bytes) -> None:
         keyword = _STREAM_KEYWORD.search(data, m.end(), m.end() + 4096)
         if head_start < 0 or keyword is None or b"endobj" in data[head_start + 3 : keyword.start()]:
             continue
+        head = bytes(data[head_start : keyword.start()])
+        _check_predictor({k.decode(): int(v) for k, v in _NUMERIC_PARAM.findall(head)})
         layers = len(_FLATE.findall(data, head_start, keyword.start()))
         body: bytes | memoryview = view[keyword.end() : keyword.end() + 16 * MiB]
         for layer in range(layers):
