@@ -943,3 +943,13 @@ def test_a_cross_reference_stream_with_such_a_predictor_is_refused_while_opening
     wide = data.replace(b"/Type /XRef", b"/Type /XRef /Filter /FlateDecode " + WIDE_ROWS)
     message, peak = refused(wide)
     assert message == WIDE_CAUSE and peak < 100 * 2**20
+
+
+def test_a_stream_with_a_byte_after_its_end_is_measured_not_looped_on() -> None:
+    """zlib leaves bytes after the end of a stream in its tail when output was cut at the chunk size: the
+    measuring looped on them for ever, for a content stream over a megabyte that counts its end of line
+    in its /Length (writers do; fuzzing found it)."""
+    page = page_object(font=4, contents=5)
+    regular = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", page, FONT]
+    content = zlib.compress(HELLO + b" " * (3 * 2**20)) + b"\r\n"
+    assert lines(read_bytes(pdf_file([*regular, stream(content, b"/Filter /FlateDecode")]))) == ["Annual report"]

@@ -257,6 +257,8 @@ def _inflate(data: bytes | memoryview, limit: int, keep: bool) -> tuple[int, byt
                     return size, None
                 if keep:
                     out.append(chunk)
+                if inflater.eof or (not chunk and inflater.unconsumed_tail == pending):
+                    break  # the end of the stream can leave a byte in the tail for ever (found by fuzzing)
                 pending = inflater.unconsumed_tail
             if inflater.eof:
                 break
