@@ -7,16 +7,19 @@ cannot say which figure is which, leave the cells null with a finding.
 
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import replace
 from typing import Any
 
+import gongkai
 from conftest import SEEDS, expected_for
 from gongkai import Grid, Layout
 from gongkai.model import Report
 from gongkai.plugins import get_registry
 from gongkai.recognise import recognise
 from test_grid_path import grid, render, text, varied
+from test_recovery import APPLICATIONS, draw_table, figures, tab_report, table_lines
 
 COLUMNS_3 = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
 
@@ -131,3 +134,55 @@ def test_table_four_under_headings_in_another_order_is_not_placed() -> None:
     report = read(with_table_four(expected, four_in_one_row(["行政诉讼", "行政复议"], four)))
     assert all(v is None for cols in report.values()["review_litigation"].values() for v in cols.values())
     assert [f.code for f in report.findings if f.table == "review_litigation"][:1] == ["headings_misordered"]
+
+
+OTHER = ("other_no_correction", "other_unpaid_fee", "other_other")
+
+# How an office's own export names table 三's sub-rows: the group, a dash, a short name.
+SHORT = {
+    "denied_state_secret": "不予公开-国家秘密",
+    "denied_prohibited_by_law": "不予公开-法律法规禁止",
+    "denied_security_stability": "不予公开-危及三安全一稳定",
+    "cannot_provide_not_held": "无法提供-本机关不掌握",
+    "cannot_provide_needs_creation": "无法提供-需另行制作",
+    "not_processed_petition": "不予处理-信访举报投诉",
+    "not_processed_duplicate": "不予处理-重复申请",
+    "other_no_correction": "其他处理-逾期不补正",
+    "other_unpaid_fee": "其他处理—逾期未缴费",
+    "other_other": "其他处理-其他",
+}
+
+
+def test_sub_rows_named_by_group_and_a_short_name_are_their_own_rows_not_the_groups() -> None:
+    """ "其他处理-逾期不补正" reads as 其他处理 better than as its own long label: it is still never
+    the group's row (its figures put there were twelve wrong cells, and a rule then forced more)."""
+    assert set(SHORT) <= {r.id for r in APPLICATIONS.rows}
+    table = draw_table(random.Random(5))
+    lines = []
+    for line in table_lines(table):
+        label, rest = line.split("\t", 1)
+        row = next(r.id for r in APPLICATIONS.rows if r.label == label)
+        lines.append(f"{SHORT.get(row, label)}\t{rest}")
+    report = gongkai.convert(tab_report(lines), name="export.txt")
+    assert {row: figures(report, row) for row in table} == table
+    assert not [f for f in report.findings if f.severity == "error"]
+
+
+def test_a_sub_row_under_a_short_name_nobody_knows_is_missing_never_the_groups_row() -> None:
+    table = draw_table(random.Random(6))
+    unknown = {"other_no_correction": "其他处理-不补正", "other_unpaid_fee": "其他处理—未交费"}
+    lines = []
+    for line in table_lines(table):
+        label, rest = line.split("\t", 1)
+        row = next(r.id for r in APPLICATIONS.rows if r.label == label)
+        lines.append(f"{unknown.get(row, label)}\t{rest}")
+    report = gongkai.convert(tab_report(lines), name="export.txt")
+    truth = {**table, "other_handling": [a + b + c for a, b, c in zip(*(table[r] for r in OTHER), strict=True)]}
+    wrong = [
+        (row, k, v, truth[row][k])
+        for row in truth
+        for k, v in enumerate(figures(report, row))
+        if v is not None and v != truth[row][k]
+    ]
+    assert wrong == []
+    assert figures(report, "other_other") == table["other_other"]

@@ -51,6 +51,8 @@ def label_score(row: DocRow, printed: PrintedRow) -> float:
     # The row's own label is the text nearest its figures; cells before it may be group labels
     # ("（六）其他处理" beside its first sub-row), which never stand for the row on their own.
     candidates = {"".join(texts[i:]) for i in range(len(texts))}
+    if row.grouped and texts and best_similarity(printed.labels, texts[-1]) == 0:
+        return 0.0  # "其他处理-逾期不补正" is a row of the group, never the group's own row
     if row.prefix:
         candidates.add(row.prefix + "".join(texts))
     best = max((best_similarity(printed.labels, c) for c in candidates), default=0.0)

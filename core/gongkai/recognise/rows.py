@@ -7,6 +7,7 @@ a `DocRow`, the grid row keeping its column numbers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from gongkai.layout import Grid, Layout, Line, Piece
@@ -41,6 +42,7 @@ class DocRow:
     prefix: str = ""
     grid: bool = False  # a row of a real table: its cells are where the document put them
     glued: bool = False  # cut out of a line whose cells lost their separators: the label may carry a header
+    grouped: bool = False  # its label named its group first ("不予公开-国家秘密"): the row's own name must match
 
     @property
     def text(self) -> str:
@@ -104,6 +106,24 @@ def _line_rows(index: int, line: Line) -> list[DocRow]:
     return out
 
 
+# "不予公开-国家秘密", "其他处理—逾期不补正": a group's name and the row's own, joined by a dash or a dot.
+_GROUP_JOIN = re.compile(r"(?<=[\u3400-\u9fff）)])\s*[-－—–·•:：]\s*(?=[\u3400-\u9fff（(])")
+
+
+def _unjoin(cells: list[Piece]) -> tuple[list[Piece], bool]:
+    """A label cell naming its group before the row ("不予公开-国家秘密") as two label cells."""
+    out: list[Piece] = []
+    joined = False
+    for piece in cells:
+        parts = _GROUP_JOIN.split(piece.text)
+        if len(parts) == 2 and all(p.strip() for p in parts) and parse_cell(piece.text).kind == "text":
+            out += [Piece(parts[0], piece.where), Piece(parts[1], piece.where)]
+            joined = True
+        else:
+            out.append(piece)
+    return out, joined
+
+
 def _split(index: int, cells: list[Piece], grid: bool = False) -> DocRow:
     """Label cells are the text cells up to the last one; every cell after it is a value slot.
 
@@ -122,6 +142,7 @@ def _split(index: int, cells: list[Piece], grid: bool = False) -> DocRow:
         many = split_numbers(piece.text) if p.kind == "text" and not grid else None
         for part in many or [p]:
             row.slots.append(Slot(part, piece.where))
+    row.labels, row.grouped = _unjoin(row.labels)  # a row of figures: its label may name its group first
     return row
 
 
