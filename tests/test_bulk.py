@@ -191,6 +191,8 @@ def test_interrupted_batch_leaves_a_valid_manifest_and_resumes(tmp_path: Path) -
         cwd=ROOT,
         env=env,
         stderr=subprocess.PIPE,
+        # A shell starts background jobs with SIGINT ignored, and a child inherits that: the batch must hear it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 120
     while not log.exists() or len(log.read_text("utf-8").splitlines()) < 4:
