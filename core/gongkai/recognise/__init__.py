@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from itertools import product
 
 from gongkai.checks import check
-from gongkai.layout import Layout
+from gongkai.errors import ReadError
+from gongkai.layout import Grid, Layout
 from gongkai.model import Cell, Finding, Report, Source
 from gongkai.recognise.align import Match, align
 from gongkai.recognise.choose import choose_template
@@ -27,9 +28,23 @@ from gongkai.recognise.sections import find_sections, first_report
 from gongkai.rules import Readings
 from gongkai.template import PrintedRow, Template
 
+# Rows of text and of tables in one document: a 200-page report has some 10,000 lines. Reading a row
+# costs about half a millisecond, so this is some 25 seconds at most.
+MAX_ROWS = 50_000
+# Rows with figures: a report's tables have under 100, a long report with appendices a few thousand. The
+# alignment costs their number times the template's rows for every layout tried (47,000 took two minutes).
+MAX_DATA_ROWS = 5_000
+
 
 def recognise(layout: Layout, templates: Mapping[str, Template], source: Source | None = None) -> Report:
+    """Raises ReadError for a document of more than `MAX_ROWS` rows or `MAX_DATA_ROWS` rows with figures."""
+    size = sum(b.n_rows if isinstance(b, Grid) else 1 for b in layout.blocks)
+    if size > MAX_ROWS:
+        raise ReadError(f"too many rows for a report: {size:,} lines and table rows, the limit is {MAX_ROWS:,}")
     rows = layout_rows(layout)
+    figures = sum(1 for r in rows if r.is_data)
+    if figures > MAX_DATA_ROWS:
+        raise ReadError(f"too many rows of figures for a report: {figures:,}, the limit is {MAX_DATA_ROWS:,}")
     second = _second_report(rows, templates)
     cut = rows[second] if second is not None else None
     rows = rows[:second]
