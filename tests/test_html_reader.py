@@ -348,6 +348,76 @@ def test_text_whitespace_and_breaks() -> None:
     ]
 
 
+def test_text_the_page_hides_is_not_read() -> None:
+    """Hidden by the page's style sheet (a class, tag.class, #id, a tag, comma lists, in Word's <!-- -->)
+    or inline (visibility:hidden, font-size:0 in any unit): a stale row, a stale table, a digit in a cell.
+    A hidden cell's text goes and the cell stays, as on the screen; what a child shows again stays; a
+    rule for print, or one with a combinator (which may not match), hides nothing."""
+    layout = read(
+        "<html><head><style><!--\n.old, tr.stale {display:none} #t2 {display: none !important}"
+        " b {font-size:0} .faint{visibility:hidden} @media print {.screen{display:none}}"
+        " .frame .screen {display:none} ul{font-size:0} ul li{font-size:14px}\n--></style></head><body>"
+        "<table><tr><td>规章</td><td>1<span class='old'>9</span></td><td>0<b>7</b></td></tr>"
+        "<tr class='stale'><td>规章</td><td>8</td><td>8</td></tr>"
+        "<tr><td>行政许可</td><td class='faint'>6</td><td>2</td></tr>"
+        "<tr><td>行政处罚</td><td style='font-size:0pt'>5<span style='font-size:12px'>3</span></td>"
+        "<td><span style='font-size:0em'>4</span>4<span style='FONT-SIZE: 0.0PX'>1</span></td></tr></table>"
+        "<table id='t2'><tr><td>规章</td><td>99</td></tr></table>"
+        "<div class='frame'><p class='screen'>屏幕</p></div><ul><li>菜单</li></ul>"
+        "<p>甲<span style='visibility:hidden'>乙<i style='visibility:visible'>丙</i></span>丁</p>"
+        "</body></html>"
+    )
+    assert [rows(g) for g in grids(layout)] == [[["规章", "1", "0"], ["行政许可", "", "2"], ["行政处罚", "3", "4"]]]
+    assert lines(layout) == [["屏幕"], ["菜单"], ["甲丙丁"]]
+    assert layout.problems == []
+
+
+def test_struck_corrections_are_not_read_and_insertions_are() -> None:
+    """Struck text goes, the text after it stays; a struck cell stays, empty, so that the cells after it
+    keep their columns."""
+    layout = read(
+        "<style>.fix{text-decoration: underline line-through}</style>"
+        "<table><tr><td>规章</td><td><del>13</del><ins>12</ins></td><td><s>5</s> 4</td><td><strike>9</strike>8</td>"
+        "<td><span style='text-decoration-line:line-through'>26</span>25</td><td><span class=fix>3</span>2</td>"
+        "<td class=fix>7</td><td>1</td></tr>"
+        "</table><p>共<del>三</del>两项</p>"
+    )
+    assert rows(grids(layout)[0]) == [["规章", "12", "4", "8", "25", "2", "", "1"]]
+    assert lines(layout) == [["共两项"]]
+
+
+def test_superscript_digits_are_marks_not_digits_of_the_figure() -> None:
+    layout = read(
+        "<table><tr><td>行政处罚</td><td>37<sup>1</sup></td><td>5<sup>①</sup></td><td>8<sup>注</sup></td>"
+        "<td>6<span style='vertical-align: super'>2<b>3</b></span></td><td>m<sup>２</sup></td></tr></table>"
+    )
+    assert rows(grids(layout)[0]) == [["行政处罚", "37¹", "5①", "8注", "6²³", "m²"]]
+
+
+def test_a_report_with_hidden_struck_and_marked_figures_reads_as_it_is_shown() -> None:
+    """The CMS page with a stale row hidden by a class, corrections struck, a digit in a zero-size span
+    and footnote marks after figures (before: 191 for 19 with the mark 1, 76 for 6 corrected from 7)."""
+    text = page("cms").read_text("utf-8")
+    first_row = "<td>3</td><td>1</td><td>0</td><td>2</td><td>1</td><td>19<sup>1</sup></td></tr>"
+    stale = "<tr class='old'><td colspan='3'>二、上年结转政府信息公开申请数量</td>" + "<td>5</td>" * 7 + "</tr>"
+    edits = [
+        ("td { border: 1px solid #000; }", "td { border: 1px solid #000; } .old, .was { display: none }"),
+        ("<td>3</td><td>1</td><td>0</td><td>2</td><td>1</td><td>19</td></tr>", f"{first_row}{stale}"),
+        ("（一）予以公开</td><td>6</td>", "（一）予以公开</td><td><del>7</del><ins>6</ins></td>"),
+        ("（七）总计</td><td>13</td>", "（七）总计</td><td><s>14</s>13</td>"),
+        ('<td colspan="3">152</td>', '<td colspan="3">1<span style="font-size:0px">0</span>52</td>'),
+        ('<td colspan="3">37</td>', '<td colspan="3">37<sup>2</sup></td>'),
+        ("四、结转下年度继续办理</td><td>1</td>", "四、结转下年度继续办理</td><td>1<span class='was'>0</span></td>"),
+    ]
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    report = gongkai.convert(text.encode("utf-8"), name="marked.html")
+    assert report.values() == EXPECTED["cms"]["tables"]
+    assert report.tables["applications"]["new_received"]["total"].raw == "19¹"
+    assert report.tables["active_disclosure"]["penalty"]["decisions"].raw == "37²"
+
+
 def test_cell_text_joins_lines_by_script() -> None:
     layout = read(
         "<table><tr><td>本年新<br>制作数量</td><td><p>Total</p><p>count</p></td><td>12<br>3</td>"

@@ -8,7 +8,9 @@ a 17 KB CMS page in about 0.4 ms and a 125 KB Word page in about 2 ms;
 html5lib builds the same Layout 50-100 times slower and the standard
 library's html.parser only tokenizes 15-20 times slower (with no tree and no
 recovery), so lxml is the only dependency. The page is decoded first and
-handed to lxml as text (see `decoding`).
+handed to lxml as text (see `decoding`). What the page does not show
+(hidden by its style, struck out) is taken out of the tree (`visible`)
+before it is walked.
 
 The parser runs with `huge_tree`: without it libxml2 stops reading at 256
 levels of nesting, and old pages reach that with unclosed tags alone
@@ -33,6 +35,7 @@ from gongkai.hookspecs import Document
 from gongkai.layout import Block, Layout, Line, Piece
 from gongkai.model import Where
 from gongkai_html.decoding import decode_html
+from gongkai_html.visible import keep_visible
 from gongkai_html.walk import Walker, has_text
 
 # The start of an HTML document, or an element only HTML has, near the top.
@@ -89,9 +92,11 @@ class HtmlReader:
             raise ReadError("not readable as HTML: no content")
         cut = _cut_off(parser)
         body = root.find("body")
+        scope = body if body is not None else root
+        problems.extend(keep_visible(root, scope))
         walker = Walker()
         try:
-            walker.walk(body if body is not None else root)
+            walker.walk(scope)
             walker.flush()
         except RecursionError:
             raise ReadError(f"not readable as HTML: tables nested {_table_depth(root):,} deep") from None

@@ -12,9 +12,10 @@
   are walked, each run of one-line cells of a row a `Line` of those cells,
   every other cell walked as blocks (a table inside is judged in turn).
 - Dropped: script, style, template and the like, comments (the text after
-  them stays), hidden elements (display:none, visibility:hidden, Word's
-  mso-hide:all, the hidden attribute). Word's `<o:p>` is an inline element
-  like any other: its text (usually a non-breaking space) stays.
+  them stays). What the page does not show (hidden by its style, struck
+  out) is taken out of the tree before the walk (`visible`). Word's `<o:p>`
+  is an inline element like any other: its text (usually a non-breaking
+  space) stays.
 - Void elements (`<embed>`, `<img>`, `<br>`, `<wbr>`, `<source>`...) have no
   content. libxml2 nonetheless makes some of them (embed, source, track,
   wbr, keygen) the parent of everything up to the end of their parent, so
@@ -75,7 +76,6 @@ VOID_TAGS = _names("area base basefont bgsound br col embed frame hr img input k
 # Text looked at to tell whether an element is a short cell (a few times MAX_CELL_CHARS): more is never one.
 _CELL_TEXT_LOOK = 4096
 
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.I)
 _CELL_STYLE = re.compile(r"display\s*:|width\s*:|float\s*:", re.I)
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f]+")
 _FIGURE = re.compile(r"[+\-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万元|元|件|项|个|条|次|人次)?")
@@ -86,16 +86,6 @@ def tag_of(el: Element) -> str | None:
     """The lower-case tag name, or None for a comment or processing instruction."""
     tag = el.tag
     return tag.lower() if isinstance(tag, str) else None
-
-
-def hidden(el: Element) -> bool:
-    if el.get("hidden") is not None:
-        return True
-    style = el.get("style")
-    if not style:
-        return False
-    low = style.lower()  # Word writes long style attributes on every element: look for the words first
-    return ("none" in low or "hidden" in low or "mso-hide" in low) and _HIDDEN_STYLE.search(low) is not None
 
 
 def is_wide(ch: str) -> bool:
@@ -194,7 +184,7 @@ class Walker:
                 self.flush()
             self._push_children(el, todo)  # what libxml2 nested in it follows it
             return
-        if tag is None or tag in SKIP_TAGS or hidden(el):
+        if tag is None or tag in SKIP_TAGS:
             return
         if tag == "table":
             self.flush()
@@ -250,7 +240,7 @@ class Walker:
             if collapse(child.tail or ""):
                 return None
             tag = tag_of(child)
-            if tag is None or tag in SKIP_TAGS or hidden(child):
+            if tag is None or tag in SKIP_TAGS:
                 continue
             if tag in ("table", "pre", "br", "hr") or not (tag in BLOCK_TAGS or _styled_as_cell(child)):
                 return None
@@ -278,7 +268,7 @@ class Walker:
 
     def link_list(self, el: Element) -> Line | None:
         """A list of links (a menu): one Line with a cell per item, so that it is one line, not dozens."""
-        items = [c for c in el if tag_of(c) is not None and not hidden(c)]
+        items = [c for c in el if tag_of(c) is not None]
         if len(items) < 2 or any(tag_of(c) != "li" for c in items):
             return None
         pieces = []
@@ -313,7 +303,7 @@ class Walker:
 
     def table(self, el: Element) -> None:
         rows = table_rows(el)
-        caption = next((c for c in el if tag_of(c) == "caption" and not hidden(c)), None)
+        caption = next((c for c in el if tag_of(c) == "caption"), None)
         if caption is not None:
             self.walk(caption)
         if self.text_only:
@@ -394,7 +384,7 @@ def table_rows(table: Element) -> list[Element]:
             if tag in ("thead", "tbody", "tfoot") and section is None:
                 section = tag
             parent = parent.getparent()
-        if parent is not table or hidden(tr):
+        if parent is not table:
             continue
         (head if section == "thead" else foot if section == "tfoot" else body).append(tr)
     return head + body + foot
@@ -434,7 +424,7 @@ def line_too_long(length: int, line: int | None) -> str:
 
 
 def row_cells(tr: Element) -> list[Element]:
-    return [c for c in tr if tag_of(c) in ("td", "th") and not hidden(c)]
+    return [c for c in tr if tag_of(c) in ("td", "th")]
 
 
 def _styled_as_cell(el: Element) -> bool:
@@ -458,7 +448,7 @@ def _pre_text(el: Element, parts: list[str]) -> None:
         if item is not el:
             if tag == "br":
                 parts.append("\n")
-            if tag not in VOID_TAGS and (tag is None or tag in SKIP_TAGS or hidden(item)):
+            if tag not in VOID_TAGS and (tag is None or tag in SKIP_TAGS):
                 continue
         parts.append(item.text or "")
         for child in reversed(item):
