@@ -3,9 +3,14 @@
 What is read is what a reader of the printed page sees: the text of runs,
 hyperlinks, content controls, inserted text, field results and text boxes.
 What is left out: field instructions (PAGE, HYPERLINK, =SUM(LEFT)), deleted
-and moved-away text, hidden text, a content control's placeholder prompt,
-ruby annotations, and the fallback copy of a drawing (which repeats the
-text box of the drawing it stands for).
+and moved-away text, hidden text, struck-out text (a correction: "25" struck
+before "20"), a content control's placeholder prompt, ruby annotations, and
+the fallback copy of a drawing (which repeats the text box of the drawing
+it stands for). Hidden, struck and superscript come from the run's own
+properties or its styles (`styles`). Superscript digits, and a footnote's
+own mark (w:customMarkFollows), are read as superscript digits (¹²³), so
+that "37" with the mark "1" reads as 37 with a footnote mark, not 371; a
+numbered footnote reference gives nothing.
 
 A paragraph is split at tabs into cells and at line breaks into Lines; an
 empty paragraph is an empty Line (a row break), runs of them one. A table
@@ -31,6 +36,7 @@ import re
 from gongkai.errors import ReadError
 from gongkai.layout import Block, Grid, Line, Piece
 from gongkai.model import Where
+from gongkai_docx.styles import NOTHING, Look, RunTags, Styles, on, on_attribute
 from gongkai_docx.tables import RawCell, Stitched, build_cells, continue_grid, repeated_header
 from gongkai_docx.xmlparse import Node, attr
 
@@ -41,7 +47,7 @@ WORD_NAMESPACES = (
 )
 # A caption between the two parts of a broken table.
 _CONTINUED = re.compile(r"\s*[（(]?\s*续(?:上)?表\s*[\d一二三四五六七八九十]*\s*[)）]?\s*[:：]?\s*")
-_OFF = ("0", "false", "off")
+_SUPERSCRIPT = str.maketrans("0123456789０１２３４５６７８９", "⁰¹²³⁴⁵⁶⁷⁸⁹" * 2)
 MAX_COLUMNS = 63
 # A paragraph or a table cell with more text than this is refused. A report's longest paragraphs have a few
 # thousand characters; the recogniser's work grows faster than a line's length.
@@ -66,7 +72,10 @@ class Tags:
         self.p_pr, self.sect_pr, self.page_break_before = w + "pPr", w + "sectPr", w + "pageBreakBefore"
         self.rendered_page_break = w + "lastRenderedPageBreak"
         self.no_break_hyphen = w + "noBreakHyphen"
-        self.r_pr, self.vanish = w + "rPr", w + "vanish"
+        self.r_pr = w + "rPr"
+        self.footnote_refs = frozenset((w + "footnoteReference", w + "endnoteReference"))
+        self.custom_mark_follows, self.sym = w + "customMarkFollows", w + "sym"
+        self.run_tags = RunTags(ns)
         self.sdt, self.sdt_pr, self.sdt_content = w + "sdt", w + "sdtPr", w + "sdtContent"
         self.showing_placeholder = w + "showingPlcHdr"
         self.ruby, self.ruby_base = w + "ruby", w + "rubyBase"
@@ -93,14 +102,17 @@ def word_namespace(root: Node) -> str | None:
 class BodyWalker:
     """Walks a w:body (and the text boxes and layout tables inside it) into blocks."""
 
-    def __init__(self, tags: Tags) -> None:
+    def __init__(self, tags: Tags, styles: Node | None = None) -> None:
         self.t = tags
+        self.styles = Styles(styles, tags.run_tags)
         self.blocks: list[Block] = []
         self.problems: list[str] = []
         self.paragraphs = 0  # paragraphs read as Lines so far: Where.line of a Line
         self.grids = 0
         self._last_grid: Stitched | None = None  # the last Grid, which the next table may continue
         self._page_break = False  # a page or section break in the body since the last Grid
+        self._paragraph: Look = NOTHING  # what the style of the paragraph being read gives its runs
+        self._mark_follows = False  # a footnote reference whose own mark is the next text
 
     # Blocks ---------------------------------------------------------------
 
@@ -126,8 +138,9 @@ class BodyWalker:
     def paragraph(self, p: Node) -> None:
         parts: list[str] = []
         boxes: list[Node] = []
-        self.inline(p, parts, boxes, in_cell=False)
         pr = p.find(self.t.p_pr)
+        self._start(pr)
+        self.inline(p, parts, boxes, in_cell=False)
         if pr is not None and (pr.find(self.t.sect_pr) is not None or _on(pr.find(self.t.page_break_before), self.t)):
             self._page_break = True
         self.paragraphs += 1
@@ -168,16 +181,33 @@ class BodyWalker:
                     self.inline(chosen, parts, boxes, in_cell)
             # w:del, w:moveFrom (deleted text), w:pPr, bookmarks, comment marks, math: not printed text
 
+    def _start(self, p_pr: Node | None) -> None:
+        """Begin a paragraph: its style's run properties; no footnote mark carried over."""
+        self._paragraph = self.styles.paragraph(p_pr)
+        self._mark_follows = False
+
     def run(self, r: Node, parts: list[str], boxes: list[Node], in_cell: bool) -> None:
         t = self.t
+        look = self._paragraph
         for child in r:
             tag = child.tag
+            if tag == t.r_pr:  # the first child, when there is one
+                look = self.styles.run(child, self._paragraph)
+                continue
+            if look.hidden:
+                return  # hidden text is not printed
+            struck = look.struck  # a struck correction: its text is not what the page says; tabs stay
             if tag == t.t:
-                if child.text:
-                    parts.append(child.text)
-            elif tag == t.r_pr:
-                if _on(child.find(t.vanish), t):
-                    return  # hidden text is not printed
+                if child.text and not struck:
+                    raised = look.raised or self._mark_follows
+                    parts.append(child.text.translate(_SUPERSCRIPT) if raised else child.text)
+                self._mark_follows = False
+            elif tag in t.footnote_refs:
+                # A numbered reference prints the footnote's number, which is not read (it would glue digits
+                # to the figure before it); with customMarkFollows its mark is the text that follows.
+                self._mark_follows = on_attribute(child, t.custom_mark_follows)
+            elif tag == t.sym:
+                self._mark_follows = False
             elif tag in (t.tab, t.ptab):
                 parts.append(" " if in_cell else "\t")
             elif tag in (t.br, t.cr):
@@ -188,9 +218,9 @@ class BodyWalker:
                     self._page_break = True
             elif tag == t.rendered_page_break and not in_cell:
                 self._page_break = True
-            elif tag == t.no_break_hyphen:
+            elif tag == t.no_break_hyphen and not struck:
                 parts.append("-")
-            elif tag == t.ruby:
+            elif tag == t.ruby and not struck:
                 base = child.find(t.ruby_base)
                 if base is not None:
                     self.inline(base, parts, boxes, in_cell)
@@ -200,7 +230,7 @@ class BodyWalker:
                 chosen = self._choice(child)
                 if chosen is not None:
                     self.find_boxes(chosen, boxes)
-            # w:instrText (field instructions), w:delText, w:fldChar, w:sym, w:footnoteReference: not text
+            # w:instrText (field instructions), w:delText, w:fldChar, w:sym: not text
 
     def find_boxes(self, el: Node, boxes: list[Node]) -> None:
         """The outermost text boxes inside a drawing, taking one branch of each mc:AlternateContent."""
@@ -224,6 +254,7 @@ class BodyWalker:
             if child.tag == t.p:
                 parts: list[str] = []
                 boxes: list[Node] = []
+                self._start(child.find(t.p_pr) if self.styles.any else None)
                 self.inline(child, parts, boxes, in_cell=True)
                 texts.append("".join(parts))
                 texts.extend(self.cell_text(box) for box in boxes)
@@ -359,7 +390,7 @@ class BodyWalker:
 
 def _on(flag: Node | None, t: Tags) -> bool:
     """An on/off property present and not switched off."""
-    return flag is not None and attr(flag, t.val, "true").lower() not in _OFF
+    return on(flag, t.val)
 
 
 def _properties(el: Node, pr_tag: str, val: str) -> dict[object, str | None]:

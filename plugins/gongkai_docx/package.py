@@ -1,6 +1,7 @@
 """The container: a .docx is a zip holding word/document.xml; everything else gets a one-line cause.
 
-Only the main document part is read. Headers, footers, footnotes and
+The main document part is read, and its styles part for what its styles
+hide, strike out or raise (`styles`). Headers, footers, footnotes and
 comments live in parts of their own and are never opened.
 
 The main part is decompressed twice, a chunk at a time: first only to
@@ -20,6 +21,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from gongkai.errors import ReadError
 from gongkai_docx.xmlparse import Node, XmlError, attr, parse, parse_chunks
@@ -48,6 +50,15 @@ MAX_XML_BYTES = 128 * 1024 * 1024
 # million tags (two to four million elements) are at most half a gigabyte. The national form has 10,000
 # tags; a 200-page report with its tables some 500,000, even split into a run per few characters.
 MAX_XML_TAGS = 4_000_000
+# A styles part (or relationships part) larger than this is not read, which is said in the Layout's
+# problems: the national form's styles are 26 KB, with every latent style Word knows some 300 KB; 4 MiB is at
+# most a million elements (120 MB as a tree). Text its styles would hide is then read as shown.
+MAX_STYLES_BYTES = 4 * 1024 * 1024
+_STYLES = "/styles"
+# What a style must set to matter here (w:dstrike included). Most styles parts set none of it and are not
+# parsed: Word's and python-docx's carry every built-in style (350 KB, five times the national form's
+# document part).
+_STYLE_PROPERTIES = (b"vanish", b"strike", b"vertAlign")
 # Bytes decompressed at a time.
 CHUNK = 1024 * 1024
 _TABLE_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?tbl(?=[\s/>])([^>]*?)(/?)>")
@@ -94,8 +105,17 @@ def not_a_zip(data: bytes) -> ReadError:
     return ReadError(DAMAGED if data.startswith(ZIP[:2]) else "not a .docx: the content is not a zip file")
 
 
-def main_document(data: bytes) -> Node:
-    """The parsed main document part of a .docx, or a ReadError saying why there is none."""
+@dataclass
+class Parts:
+    """The parts of a .docx that are read: the main document, its styles if it has readable ones."""
+
+    document: Node
+    styles: Node | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+def main_document(data: bytes) -> Parts:
+    """The parsed main document part of a .docx and its styles, or a ReadError saying why there is none."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
@@ -113,13 +133,53 @@ def main_document(data: bytes) -> Node:
             raise ReadError(_too_large(main, f"{info.file_size:,} bytes decompressed"))
         _count_tags(archive, main)
         try:
-            return parse_chunks(_chunks(archive, main))
+            parts = Parts(parse_chunks(_chunks(archive, main)))
         except XmlError as exc:
             if exc.depth is not None:
                 raise ReadError(_too_deep(archive, main, exc.depth)) from None
             raise ReadError(
                 f"not a valid .docx: the document part is damaged (XML error on line {exc.line or '?'})"
             ) from None
+        _read_styles(archive, names, main, parts)
+        return parts
+
+
+def _read_styles(archive: zipfile.ZipFile, names: set[str], main: str, parts: Parts) -> None:
+    """The styles part named by the main part's relationships (else word/styles.xml), if it is readable."""
+    name = _related(archive, names, main, _STYLES) or "word/styles.xml"
+    if name not in names:
+        return
+    size = archive.getinfo(name).file_size
+    if size > MAX_STYLES_BYTES:
+        parts.problems.append(
+            f"{name} is too large to read ({size:,} bytes, the limit is {MAX_STYLES_BYTES:,}): "
+            "text its styles hide or strike out is read as shown"
+        )
+        return
+    try:
+        data = _read_member(archive, name)
+        if any(word in data for word in _STYLE_PROPERTIES):
+            parts.styles = parse(data)
+    except (ReadError, XmlError):
+        parts.problems.append(f"{name} is damaged: text its styles hide or strike out is read as shown")
+
+
+def _related(archive: zipfile.ZipFile, names: set[str], part: str, kind: str) -> str | None:
+    """The part a relationship of `part` of this kind names, if it is in the package."""
+    folder, base = posixpath.split(part)
+    rels_name = posixpath.join(folder, "_rels", base + ".rels")
+    if rels_name not in names or archive.getinfo(rels_name).file_size > MAX_STYLES_BYTES:
+        return None
+    try:
+        rels = parse(_read_member(archive, rels_name))
+    except (ReadError, XmlError):
+        return None
+    for rel in rels:
+        if attr(rel, "Type", "").endswith(kind) and rel.get("TargetMode") != "External":
+            target = attr(rel, "Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+            return posixpath.normpath(path)
+    return None
 
 
 def _count_tags(archive: zipfile.ZipFile, name: str) -> None:

@@ -81,13 +81,15 @@ class DocxReader:
 
 def read_docx(data: bytes) -> Layout:
     """The Layout of the bytes of a .docx."""
-    root = main_document(data)
+    parts = main_document(data)
+    root = parts.document
     ns = word_namespace(root)
     if ns is None:
         raise ReadError("a zip file, not a Word document (its main part is no w:document)")
     tags = Tags(ns)
     body = root.find(tags.body)
-    walker = BodyWalker(tags)
+    walker = BodyWalker(tags, parts.styles)
+    walker.problems.extend(parts.problems)
     if body is not None:
         try:
             walker.walk(body)
