@@ -32,6 +32,7 @@ from PIL import Image
 import gongkai
 import gongkai_pdf
 import gongkai_pdf.extract
+import gongkai_pdf.ink
 import gongkai_pdf.limits
 from conftest import ROOT
 from gongkai.errors import ReadError
@@ -953,3 +954,95 @@ def test_a_stream_with_a_byte_after_its_end_is_measured_not_looped_on() -> None:
     regular = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", page, FONT]
     content = zlib.compress(HELLO + b" " * (3 * 2**20)) + b"\r\n"
     assert lines(read_bytes(pdf_file([*regular, stream(content, b"/Filter /FlateDecode")]))) == ["Annual report"]
+
+
+# --- what the page shows: the text a reader of the page sees, not all the text layer holds ----------------
+
+
+def text(x: float, y: float, words: bytes, size: float = 10, more: bytes = b"") -> bytes:
+    """A text object of Helvetica at (x, y) in PDF space (from the bottom left corner)."""
+    return b"BT /F1 %g Tf %s %g %g Td (%s) Tj ET" % (size, more, x, y, words)
+
+
+def shown(*operations: bytes, resources: bytes = b"<< /Font << /F1 3 0 R >> >>", **more: Any) -> Layout:
+    return read_bytes(pages_pdf(b"\n".join(operations), resources=resources, **more))
+
+
+def test_a_glyph_drawn_twice_to_fake_bold_type_is_read_once() -> None:
+    """Writers embolden by drawing a line again a fraction of a point to the right: "1188" was read for "18"."""
+    label = text(72, 700, b"Granted")
+    figures = [text(150.3 + dx, 700 + dy, b"18  20") for dx, dy in ((0, 0), (0.35, 0), (0.7, 0.2))]
+    assert lines(shown(label, *figures)) == ["Granted 18 20"]
+    # Real repeated digits stay, even in 3-point type: they stand half an em apart.
+    assert lines(shown(label, text(150, 700, b"11", size=3), text(150.35, 700, b"11", size=3))) == ["Granted 11"]
+
+
+def test_invisible_text_is_read_only_where_the_page_shows_it_as_a_picture() -> None:
+    """Text render mode 3 paints nothing: a stale figure left invisible under the new one read as "2118".
+    A scan's OCR layer is invisible too, over the picture of the page: that is what the page shows."""
+    label = text(72, 700, b"Granted")
+    stale = b"q %s Q" % text(150, 700, b"21", more=b"3 Tr")  # the render mode is of the graphics state
+    assert lines(shown(label, stale, text(150, 700, b"18"))) == ["Granted 18"]
+    beside = b"q %s Q" % text(300, 700, b"7", more=b"7 Tr")  # 7: neither painted, only clipping
+    assert lines(shown(label, beside, text(150, 700, b"18"))) == ["Granted 18"]
+    assert "characters the page does not show are left out" in shown(label, stale).problems[0]
+    picture = b"/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8"
+    resources = b"<< /Font << /F1 3 0 R >> /XObject << /Im1 6 0 R >> >>"
+    scan = b"q 595 0 0 842 0 0 cm /Im1 Do Q"
+    ocr = text(72, 700, b"Granted 18", more=b"3 Tr")
+    layout = shown(scan, b"q %s Q" % ocr, text(290, 40, b"- 3 -"), resources=resources, more=[stream(b"\x80", picture)])
+    assert lines(layout) == ["Granted 18"]  # (the page number dropped as such)
+    assert lines(shown(ocr)) == ["Granted 18"]  # the only text of its page (glyphs drawn as outlines over it)
+
+
+def test_white_text_is_not_read_unless_it_stands_on_a_coloured_ground() -> None:
+    label = text(72, 700, b"Granted")
+    assert lines(shown(label, b"1 g", text(150, 700, b"21"), b"0 g", text(180, 700, b"18"))) == ["Granted 18"]
+    assert lines(shown(label, b"1 1 1 rg", text(150, 700, b"21"), b"0 g", text(180, 700, b"18"))) == ["Granted 18"]
+    assert lines(shown(label, b"0 0 0 0 k", text(150, 700, b"21"), b"0 g", text(180, 700, b"18"))) == ["Granted 18"]
+    heading = [b"0 0 0.5 rg 140 690 100 25 re f", b"1 g", text(150, 700, b"Total")]  # white on dark blue
+    assert lines(shown(label, *heading)) == ["Granted Total"]
+
+
+def test_text_whited_out_by_a_rectangle_drawn_over_it_is_not_read() -> None:
+    """An edited figure: the old one covered by a white box, the new one written over it ("2118" was read)."""
+    label = text(72, 700, b"Granted")
+    old, white_box, new = text(150, 700, b"21"), b"1 g 145 695 40 20 re f 0 g", text(150, 700, b"18")
+    assert lines(shown(label, old, white_box, new)) == ["Granted 18"]
+    assert lines(shown(label, old, white_box, text(190, 700, b"18"))) == ["Granted 18"]  # written beside it
+    assert lines(shown(label, white_box, old)) == ["Granted 21"]  # a white cell drawn first: the text is on it
+    # A see-through white (alpha 0.5) leaves the text showing: pdfminer does not paint it, the page keeps all.
+    see_through = b"<< /Font << /F1 3 0 R >> /ExtGState << /GS1 << /ca 0.5 >> >> >>"
+    assert lines(shown(label, old, b"/GS1 gs", white_box, resources=see_through)) == ["Granted 21"]
+
+
+PER_PAGE = "(the limit per page)"
+
+
+def test_looking_for_text_under_white_areas_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Looking under the white areas drawn over text is counted (each square of an area, each glyph drawn
+    before it there): past the limit (made small here) the page is refused with a cause naming it."""
+    monkeypatch.setattr(gongkai_pdf.ink, "MAX_PAGE_COVER_CHECKS", 50)
+    figures = [text(72 + 30 * (n % 15), 700 - 15 * (n // 15), b"%d" % n) for n in range(60)]
+    message, _ = refused(pages_pdf(b"\n".join([*figures, b"1 g 0 0 595 842 re f"])))
+    assert message == f"page 1 too large: more than 50 looks for text under white areas drawn over it {PER_PAGE}"
+    assert len(lines(shown(*figures[:2], b"1 g 0 0 10 10 re f"))) == 1  # a small one, far from the text
+
+
+def test_a_diagonal_watermark_is_not_read() -> None:
+    """A watermark printed at 35 degrees over a table scattered its digits into the rows ("2023" into figures)."""
+    turn = b"0.8192 0.5736 -0.5736 0.8192 100 520 Tm"
+    watermark = b"BT 0.85 g /F1 40 Tf %s (INTERNAL 2023) Tj ET 0 g" % turn
+    rows = [text(72, 700 - 15 * n, b"Row %d   %d" % (n, 10 + n)) for n in range(25)]
+    assert lines(shown(*rows, watermark)) == [f"Row {n} {10 + n}" for n in range(25)]
+
+
+def test_a_small_raised_digit_after_a_figure_is_a_footnote_mark() -> None:
+    """A small "1" raised after "18" read as 181: it is "18¹", a figure and its footnote mark."""
+    assert lines(shown(text(72, 700, b"Granted 18"), text(117.3, 704, b"1", size=6))) == ["Granted 18\u00b9"]
+    assert lines(shown(text(72, 700, b"Granted 18"), text(117.3, 704, b"12", size=6))) == ["Granted 18\u00b9\u00b2"]
+    rise = b"BT /F1 10 Tf 72 700 Td (Granted 18) Tj /F1 6 Tf 4 Ts (2) Tj ET"  # a text rise, as Word writes it
+    assert lines(shown(rise)) == ["Granted 18\u00b2"]
+    # A small digit on the baseline is a digit, and so is one after a label (a figure in small type).
+    assert lines(shown(text(72, 700, b"Granted 18"), text(117.3, 700, b"1", size=6))) == ["Granted 181"]
+    assert lines(shown(text(72, 700, b"Granted"), text(113, 704, b"1", size=6))) == ["Granted 1"]

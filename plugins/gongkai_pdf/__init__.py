@@ -2,9 +2,11 @@
 
 Ruled tables come out as Grids (merged cells as spans, a table running over
 a page break stitched into one), the rest as Lines split into cells at wide
-gaps; page numbers and running headers are dropped. A page with no text
-layer is listed in `Layout.image_pages` (OCR is needed); a garbled text
-layer is noted in `Layout.problems`.
+gaps; page numbers and running headers are dropped, and so is text the
+page does not show (`gongkai_pdf.visible`: invisible, white or whited-out
+text, diagonal watermarks, the copies that fake bold type). A page with no
+text layer is listed in `Layout.image_pages` (OCR is needed); a garbled
+text layer is noted in `Layout.problems`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Layout building from extracted pages (plain data only): grids, lines, page furniture, stitching.
 
-Per page: a garbled or image-only page is noted and skipped; ruled tables
-become lattices (a boxed paragraph goes back to the text); the rest of the
+Per page: only the text the page shows is read (`gongkai_pdf.visible`); a
+garbled or image-only page is noted and skipped; ruled tables become
+lattices (a boxed paragraph goes back to the text); the rest of the
 characters become lines, split into cells at wide gaps. Then over the whole
 document: page numbers and running headers go, and a table that runs on at
 the top of the next page with the same column boundaries is stitched to
@@ -22,6 +23,7 @@ from gongkai_pdf.grids import RawTable, find_tables
 from gongkai_pdf.orient import upright
 from gongkai_pdf.stitch import continues, stitch
 from gongkai_pdf.text import Span, TextLine, box, clean_chars, garbled, group_lines, join_lines, word_groups
+from gongkai_pdf.visible import merge_copies, seen, superscripts
 
 # The top and bottom share of a page where page numbers and running headers live.
 MARGIN_ZONE = 0.12
@@ -120,11 +122,15 @@ def build_layout(pages: Iterable[PageData], count: int) -> Layout:
 
 def read_page(page: PageData) -> PageResult:
     """One page as blocks from top to bottom; a page without usable text says why."""
+    page, hidden = seen(page)
     page = upright(page)
     result = PageResult(page.number, page.height)
     if page.warnings:
         note = f"page {page.number}: the PDF is damaged here ({page.warnings[0]}); some of its content may be missing"
         result.problems.append(note)
+    if hidden or page.painted_over:
+        note = f"page {page.number}: {hidden + page.painted_over} characters the page does not show are left out"
+        result.problems.append(note + " (invisible, white, or painted over with white)")
     visible = [c for c in page.chars if c.text.strip()]
     if not visible:
         result.needs_ocr = page.images > 0 or page.paths >= OUTLINE_PATHS
@@ -139,7 +145,7 @@ def read_page(page: PageData) -> PageResult:
     if len(good) < len(visible):
         lost = len(visible) - len(good)
         result.problems.append(f"page {page.number}: {lost} characters of the text layer are unmapped glyphs, left out")
-    chars = clean_chars(good)
+    chars = superscripts(merge_copies(clean_chars(good)))
     tables, rest = find_tables(page.number, page.segments, chars)
     kept: list[RawTable] = []
     for table in tables:

@@ -1,7 +1,8 @@
 """Extraction: a PDF's pages as plain data (characters, ruling segments, page size), via pdfplumber.
 
-This and `gongkai_pdf.limits` (what a PDF may make pdfminer build, counted
-as it is built) are the only modules that touch a PDF library. Everything
+This, `gongkai_pdf.limits` (what a PDF may make pdfminer build, counted as
+it is built) and `gongkai_pdf.ink` (which glyphs are painted, which painted
+over) are the only modules that touch a PDF library. Everything
 after them (`gongkai_pdf.build`) works on these dataclasses alone, so a
 faster backend (pypdfium2 reads text in a few ms a page) can replace them
 without changing the layout building.
@@ -18,11 +19,12 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 import pdfplumber
 from pdfminer.pdfpage import PDFPage
@@ -31,6 +33,7 @@ from pdfminer.psparser import LIT
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from gongkai.errors import ReadError
+from gongkai_pdf.ink import InkDevice, InkInterpreter, white
 from gongkai_pdf.limits import (
     MAX_PAGES,
     Budget,
@@ -47,6 +50,19 @@ RULE_THICKNESS = 3.0
 MIN_SEGMENT = 2.0
 _EOF_TAIL = 4096
 MAX_WARNING = 100
+# A glyph whose baseline is turned further than this (degrees) from both axes of the page is a diagonal
+# watermark: reports never print text slanted, and a crooked scan's OCR layer is off by a few degrees.
+SLANT_LIMIT = 15.0
+# White text shows on a coloured fill or a picture under it; the largest this many of a page's are looked
+# at (a table shades its heading row or a few cells; a page of thousands of coloured boxes is built to
+# be slow, and its white text on the smaller ones is left out).
+GROUNDS = 256
+
+# What a reader of the page sees of a glyph: the glyph ("seen"); nothing, its render mode painting neither
+# fill nor stroke, as an OCR layer over a scan does ("invisible"); paper, white ink on no coloured ground
+# ("white"); a diagonal watermark ("slanted"). `gongkai_pdf.visible` decides which are read.
+Ink = Literal["seen", "invisible", "white", "slanted"]
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +75,7 @@ class Char:
     top: float
     bottom: float
     size: float
+    ink: Ink = "seen"
 
     @property
     def cx(self) -> float:
@@ -95,6 +112,8 @@ class PageData:
     images: int = 0  # image objects drawn on the page
     image_cover: float = 0.0  # the share of the page the largest image covers
     paths: int = 0  # vector paths (lines, rectangles, curves)
+    pictures: list[Box] = field(default_factory=list)  # the boxes of its images
+    painted_over: int = 0  # glyphs left out, covered by an opaque white rectangle drawn after them
     warnings: list[str] = field(default_factory=list)  # what the PDF library found damaged on the page
 
 
@@ -136,8 +155,10 @@ class PdfPages:
         for number, page in enumerate(self._pdf.pages, start=1):
             self._damage.messages.clear()
             try:
-                interpret(page, self._budget)
+                device = interpret(page, self._budget, InkDevice, InkInterpreter)
                 data = _page_data(number, page)
+                if isinstance(device, InkDevice):
+                    data.painted_over = device.covered
                 if _lost_streams(page):
                     self._damage.messages.append("a content stream cannot be decompressed")
             except ReadError:
@@ -298,11 +319,22 @@ def _cause(exc: BaseException) -> str:
 def _page_data(number: int, page: Any) -> PageData:
     objects = page.objects
     out = PageData(number=number, width=float(page.width), height=float(page.height))
+    images = objects.get("image", ())
+    out.pictures = [_box(i) for i in images]
     out.chars = [
-        Char(c["text"], float(c["x0"]), float(c["x1"]), float(c["top"]), float(c["bottom"]), float(c["size"]))
+        Char(
+            c["text"],
+            float(c["x0"]),
+            float(c["x1"]),
+            float(c["top"]),
+            float(c["bottom"]),
+            float(c["size"]),
+            _ink(c),
+        )
         for c in objects.get("char", ())
     ]
-    images = objects.get("image", ())
+    if any(c.ink == "white" for c in out.chars):
+        out.chars = _white_on_ground(out.chars, objects, out.pictures)
     out.images = len(images)
     area = out.width * out.height or 1.0
     out.image_cover = max((_area(i, out.width, out.height) / area for i in images), default=0.0)
@@ -316,6 +348,48 @@ def _page_data(number: int, page: Any) -> PageData:
     out.segments = segments
     out.paths = sum(len(objects.get(k, ())) for k in ("line", "rect", "curve"))
     return out
+
+
+def _box(obj: dict[str, Any]) -> Box:
+    return float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"])
+
+
+def _ink(char: dict[str, Any]) -> Ink:
+    """What a reader sees of a glyph (pdfplumber's char dict, marked by `InkDevice`): see `Ink`."""
+    if _slanted(char.get("matrix")):
+        return "slanted"
+    filled, stroked = char.get("fill", True), char.get("stroke", False)  # not marked: drawn as usual
+    if not filled and not stroked:
+        return "invisible"
+    # A stroke's colour space is not kept: stroked text counts as seen.
+    return "white" if not stroked and white(char.get("non_stroking_color"), char.get("ncs")) else "seen"
+
+
+def _white_on_ground(chars: list[Char], objects: dict[str, Any], pictures: list[Box]) -> list[Char]:
+    """White glyphs on a coloured fill or a picture (a heading printed white on a dark cell) are seen."""
+    grounds = [
+        _box(shape)
+        for kind in ("rect", "curve")
+        for shape in objects.get(kind, ())
+        if shape.get("fill") and not white(shape.get("non_stroking_color"), None)
+    ] + pictures
+    grounds = sorted(grounds, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]), reverse=True)[:GROUNDS]
+
+    def on_ground(c: Char) -> bool:
+        return any(x0 <= c.cx <= x1 and top <= c.cy <= bottom for x0, top, x1, bottom in grounds)
+
+    return [replace(c, ink="seen") if c.ink == "white" and on_ground(c) else c for c in chars]
+
+
+def _slanted(matrix: object) -> bool:
+    """Whether a glyph's matrix turns its baseline more than `SLANT_LIMIT` from both axes."""
+    if not isinstance(matrix, tuple | list) or len(matrix) < 2:
+        return False
+    a, b = matrix[0], matrix[1]
+    if not b or not a or not isinstance(a, int | float) or not isinstance(b, int | float):
+        return False  # along an axis (nearly every glyph), or no matrix to speak of
+    angle = math.degrees(math.atan2(abs(b), abs(a)))  # 0 along an axis, 45 halfway between
+    return SLANT_LIMIT < angle < 90 - SLANT_LIMIT
 
 
 def _area(obj: dict[str, Any], width: float, height: float) -> float:

@@ -316,7 +316,7 @@ class BoundedInterpreter(PDFPageInterpreter):
     budget: Budget
 
     def dup(self) -> PDFPageInterpreter:
-        interpreter = BoundedInterpreter(self.rsrcmgr, self.device)
+        interpreter = type(self)(self.rsrcmgr, self.device)  # a subclass draws its forms as itself
         interpreter.budget = self.budget
         return interpreter
 
@@ -431,20 +431,26 @@ class CountingDevice(PDFPageAggregatorWithMarkedContent):
         super().paint_path(*args, **kwargs)
 
 
-def interpret(page: Any, budget: Budget) -> None:
-    """Build pdfplumber's layout of `page` (what `page.objects` reads) under the budget.
+def interpret(
+    page: Any,
+    budget: Budget,
+    device_class: type[CountingDevice] = CountingDevice,
+    interpreter_class: type[BoundedInterpreter] = BoundedInterpreter,
+) -> CountingDevice:
+    """Build pdfplumber's layout of `page` (what `page.objects` reads) under the budget; the device used.
 
     pdfplumber's `Page.layout` runs pdfminer's interpreter with no limit and
     keeps the result in `page._layout`; this runs the counting interpreter
     the same way and leaves its result there, so that `page.objects` uses it.
     """
     budget.start_page(page.page_number)
-    device = CountingDevice(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
+    device = device_class(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
     device.budget = budget
-    interpreter = BoundedInterpreter(page.pdf.rsrcmgr, device)
+    interpreter = interpreter_class(page.pdf.rsrcmgr, device)
     interpreter.budget = budget
     interpreter.process_page(page.page_obj)
     page._layout = device.get_result()
+    return device
 
 
 # --- the document ------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gongkai_pdf.extract import Char, PageData, Segment
+from gongkai_pdf.extract import Box, Char, PageData, Segment
 
 # Turned when at least this share of a page's characters runs down or up the page.
 SIDEWAYS_SHARE = 0.6
@@ -23,18 +23,24 @@ def upright(page: PageData) -> PageData:
     if down > up:  # a quarter turn left: (x, y) -> (y, w - x)
 
         def char(c: Char) -> Char:
-            return Char(c.text, c.top, c.bottom, w - c.x1, w - c.x0, c.size)
+            return Char(c.text, c.top, c.bottom, w - c.x1, w - c.x0, c.size, c.ink)
 
         def segment(s: Segment) -> Segment:
             return Segment(s.top, w - s.x1, s.bottom, w - s.x0)
 
+        def box(x0: float, top: float, x1: float, bottom: float) -> Box:
+            return (top, w - x1, bottom, w - x0)
+
     else:  # a quarter turn right: (x, y) -> (h - y, x)
 
         def char(c: Char) -> Char:
-            return Char(c.text, h - c.bottom, h - c.top, c.x0, c.x1, c.size)
+            return Char(c.text, h - c.bottom, h - c.top, c.x0, c.x1, c.size, c.ink)
 
         def segment(s: Segment) -> Segment:
             return Segment(h - s.bottom, s.x0, h - s.top, s.x1)
+
+        def box(x0: float, top: float, x1: float, bottom: float) -> Box:
+            return (h - bottom, x0, h - top, x1)
 
     return PageData(
         number=page.number,
@@ -45,5 +51,7 @@ def upright(page: PageData) -> PageData:
         images=page.images,
         image_cover=page.image_cover,
         paths=page.paths,
+        pictures=[box(*p) for p in page.pictures],
+        painted_over=page.painted_over,
         warnings=page.warnings,
     )

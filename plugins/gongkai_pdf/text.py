@@ -17,8 +17,9 @@ CELL_GAP = 1.5
 SAME_LINE = 0.5
 # A page whose share of unmapped glyphs reaches this has a garbled text layer.
 GARBLED_SHARE = 0.3
-# A figure as a table cell prints it: "12", "-3", "1,280", "96171.6", "5%", or a dash, slash or 无 for none.
-FIGURE = re.compile(r"[+\-−]?\d[\d,]*(?:\.\d+)?%?|[-—–/／]{1,2}|无")
+# A figure as a table cell prints it: "12", "-3", "1,280", "96171.6", "5%", "18¹" (a footnote mark), or a
+# dash, slash or 无 for none.
+FIGURE = re.compile(r"[+\-−]?\d[\d,]*(?:\.\d+)?%?[⁰¹²³⁴-⁹]*|[-—–/／]{1,2}|无")
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
@@ -123,19 +124,8 @@ def garbled(chars: list[Char]) -> tuple[bool, list[Char]]:
 
 
 def clean_chars(chars: Iterable[Char]) -> list[Char]:
-    """Visible characters only, without the copies that fake bold type by printing a glyph twice."""
-    out: list[Char] = []
-    seen: dict[tuple[str, int, int], Char] = {}
-    for c in chars:
-        if not c.text.strip() or (c.x1 <= c.x0 and c.bottom <= c.top):
-            continue
-        key = (c.text, round(c.x0), round(c.top))
-        twin = seen.get(key)
-        if twin is not None and abs(twin.x0 - c.x0) < 0.5 * (c.x1 - c.x0 or 1) and abs(twin.top - c.top) < 1:
-            continue
-        seen[key] = c
-        out.append(c)
-    return out
+    """Characters with some text and a box (a space, or a glyph of no extent, prints nothing)."""
+    return [c for c in chars if c.text.strip() and not (c.x1 <= c.x0 and c.bottom <= c.top)]
 
 
 def group_lines(chars: Iterable[Char]) -> list[TextLine]:
