@@ -93,6 +93,7 @@ FOUND = [
     ("gen:txt", 2),  # a 400-digit figure overflowed a float bound in the table search
     ("fixtures/generated/md/md-06-groups-gov2021.md", 1016),  # 19,000 rows of figures: minutes to align
     ("fixtures/seeds/004_ac1d9afdc6b90a14.txt", 1051),  # 63,000 lines
+    ("fixtures/generated/pdf/pdf-05-official-gov2019-long-prose.pdf", 1018),  # an 8 MB ToUnicode map of junk
 ]
 
 

@@ -1046,3 +1046,16 @@ def test_a_small_raised_digit_after_a_figure_is_a_footnote_mark() -> None:
     # A small digit on the baseline is a digit, and so is one after a label (a figure in small type).
     assert lines(shown(text(72, 700, b"Granted 18"), text(117.3, 700, b"1", size=6))) == ["Granted 181"]
     assert lines(shown(text(72, 700, b"Granted"), text(113, 704, b"1", size=6))) == ["Granted 1"]
+
+
+def test_a_tounicode_map_larger_than_any_font_needs_is_refused_before_it_is_parsed() -> None:
+    """pdfminer parses a ToUnicode map token by token: 8 MB of junk in one took minutes (fuzzing found it)."""
+    page = page_object(font=4, contents=5)
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>"
+    regular = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", page, font]
+    junk = flate(b"1 0 0 1 0 0 cm\n" * (3 * 2**20 // 15))
+    message, _ = refused(pdf_file([*regular, stream(HELLO), junk]))
+    assert message.startswith("page 1 too large: a font's ToUnicode map of 3,14")
+    assert message.endswith(" bytes, the limit is 2,097,152")
+    small = flate(b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap endcmap end end")
+    assert lines(read_bytes(pdf_file([*regular, stream(HELLO), small]))) == ["Annual report"]

@@ -83,6 +83,10 @@ MAX_SAVED_STATES = 1_000
 # that many items before it reads a byte. Cross-reference streams have rows of a few bytes, a picture
 # 40,000 (10,000 pixels of four colours); `/Columns 99999999` in 50 bytes asked for 800 MB.
 MAX_PREDICTOR_ROW_BYTES = 1 * MiB
+# A ToUnicode map or a Type 1 font program, which pdfminer parses token by token in Python (8 MB of junk
+# took minutes): a full CJK map is under a megabyte, a subset's a few kilobytes.
+MAX_PARSED_FONT_BYTES = 2 * MiB
+_PARSED = ("a font's ToUnicode map", "a Type 1 font program")
 # Pages: a report has fewer than 200, an appendix of scans perhaps a few hundred more.
 MAX_PAGES = 10_000
 
@@ -323,7 +327,12 @@ class BoundedInterpreter(PDFPageInterpreter):
     def init_resources(self, resources: dict[object, object]) -> None:
         if resources:
             for stream, what in _font_streams(resources):
-                self.budget.measure(stream, what)
+                size = self.budget.measure(stream, what)
+                if what in _PARSED and size > MAX_PARSED_FONT_BYTES:
+                    raise ReadError(
+                        f"page {self.budget.page} too large: {what} of {size:,} bytes, "
+                        f"the limit is {MAX_PARSED_FONT_BYTES:,}"
+                    )
         super().init_resources(resources)
 
     def execute(self, streams: Any) -> None:
@@ -405,7 +414,7 @@ def _font_streams(resources: dict[object, object]) -> Iterable[tuple[PDFStream, 
                 for key in ("FontFile", "FontFile2", "FontFile3"):
                     program = resolve1(descriptor.get(key))
                     if isinstance(program, PDFStream):
-                        yield program, "an embedded font"
+                        yield program, "a Type 1 font program" if key == "FontFile" else "an embedded font"
         except ReadError:
             raise
         except Exception:  # a malformed font: pdfminer copes with it or says so
