@@ -229,3 +229,17 @@ def test_more_than_a_million_lines_are_refused() -> None:
     with pytest.raises(ReadError) as caught:
         read(b"\xe5\x89\x8d\xe8\xa8\x80" + b"\n" * 1_000_000 + b"x")
     assert str(caught.value) == "too many lines: 1,000,001, the limit is 1,000,000"
+
+
+def test_pipe_tables_in_a_block_quote_read_as_the_same_tables() -> None:
+    """Converters quote a table that stood in a text box: "> | 规章 | 0 | 0 | 0 |"."""
+    path = Path(__file__).parent.parent / "fixtures" / "generated" / "md" / "md-01-clean-gov2021.md"
+    plain = gongkai.convert(path)
+    quoted = "\n".join(
+        f"> {line}" if line.lstrip().startswith("|") else line for line in path.read_text("utf-8").split("\n")
+    )
+    report = gongkai.convert(quoted.encode("utf-8"), name="quoted.md")
+    assert report.values() == plain.values() and report.meta == plain.meta
+    assert (
+        sum(v is not None for rows in report.values().values() for cols in rows.values() for v in cols.values()) > 150
+    )

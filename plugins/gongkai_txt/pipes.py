@@ -22,16 +22,22 @@ _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # Markdown around prose: "## 三、…", "**二、…**".
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _EMPHASIS = re.compile(r"\*\*|__")
+# A block quote's marks before a line ("> | 规章 | 0 |"): converters quote tables that came from a text box.
+_QUOTE = re.compile(r"^\s{0,3}(?:>[ \t]?)+")
+
+
+def unquoted(line: str) -> str:
+    return _QUOTE.sub("", line)
 
 
 def is_pipe_row(line: str) -> bool:
-    stripped = line.strip()
+    stripped = unquoted(line).strip()
     return stripped.startswith("|") and stripped.count("|") >= 2
 
 
 def cells(line: str) -> list[str]:
     """The cells of a pipe row: the text between its pipes, `\\|` a literal pipe, `<br>` joined away."""
-    inner = line.strip()[1:]
+    inner = unquoted(line).strip()[1:]
     if inner.endswith("|") and not inner.endswith("\\|"):
         inner = inner[:-1]
     return [_BREAK.sub("", c).replace("\\|", "|").strip() for c in _PIPE.split(inner)]
@@ -61,4 +67,4 @@ def grid(rows: list[tuple[int, str]], index: int) -> Grid:
 
 def prose(line: str) -> str:
     """A prose line of a Markdown text without its heading marks and emphasis."""
-    return _EMPHASIS.sub("", _HEADING.sub("", line))
+    return _EMPHASIS.sub("", _HEADING.sub("", unquoted(line)))
