@@ -843,3 +843,15 @@ def test_a_table_in_thousands_of_parts_costs_each_part_its_own_size(monkeypatch:
     (grid,) = grids(layout)
     assert len(grid.cells) == 2 + 2000 * 2  # each part repeats the first row of the first: a header, dropped
     assert visited < 20 * len(grid.cells)
+
+
+def test_a_zip_claiming_a_version_that_does_not_exist_is_damaged() -> None:
+    """A flipped byte in the central directory ("zip file version 14.8"): damaged, said by the reader itself."""
+    data = bytearray(docx_of(b"<w:p><w:r><w:t>x</w:t></w:r></w:p>"))
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        data[at + 6 : at + 8] = (148).to_bytes(2, "little")  # version needed to extract: 14.8
+        at = data.find(b"PK\x01\x02", at + 4)
+    with pytest.raises(ReadError) as caught:
+        gongkai.convert(bytes(data), name="r.docx")
+    assert str(caught.value) == "not a valid .docx: the zip is damaged or truncated"

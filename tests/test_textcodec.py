@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import warnings
 from pathlib import Path
 
 import pytest
@@ -217,3 +218,11 @@ def test_a_codec_failing_without_saying_where_is_a_read_error() -> None:
     """punycode raises a bare UnicodeError, which is no UnicodeDecodeError (before: it escaped)."""
     with pytest.raises(ReadError, match=r"^not valid punycode text: undecodable bytes at offset 0$"):
         decode_text(b"hello world", "punycode")
+
+
+def test_chardet_unsure_of_both_says_nothing_on_stderr() -> None:
+    """A page cut after 26 bytes: chardet warned that neither encoding fits (found by fuzzing)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        text, _ = decode_text(b"<!\xf2OCTYPE ht-l>\n|html`lang")
+    assert text.endswith("|html`lang")

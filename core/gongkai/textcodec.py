@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import functools
 import re
+import warnings
 
 import chardet
 
@@ -178,7 +179,9 @@ def _deleting_ordinary(codec: str, text_leads: bytes) -> dict[int, None]:
 
 def _chardet_says_big5(data: bytes, default: bool) -> bool:
     """chardet's verdict between the two, unless it is as unsure as we are (short texts)."""
-    guesses = chardet.detect_all(data, include_encodings=["gb18030", "big5"], compat_names=False)
+    with warnings.catch_warnings():  # chardet warns on stderr when neither fits: that is an answer, not news
+        warnings.simplefilter("ignore")
+        guesses = chardet.detect_all(data, include_encodings=["gb18030", "big5"], compat_names=False)
     confidences = [g.get("confidence") or 0.0 for g in guesses] + [0.0]
     if not guesses or confidences[0] < 2 * confidences[1]:
         return default

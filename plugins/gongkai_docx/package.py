@@ -120,6 +120,8 @@ def main_document(data: bytes) -> Parts:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
         raise ReadError(DAMAGED) from None
+    except NotImplementedError:  # a damaged directory claims a zip version that does not exist
+        raise ReadError(DAMAGED) from None
     with archive:
         names = set(archive.namelist())
         main = _main_name(archive, names)
