@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from gongkai.model import Cell, Finding, Placement, Report
+from gongkai.model import Cell, Finding, Placement, Report, Severity
 from gongkai.numbers import Parsed, figure_text
 from gongkai.recognise.align import Match
 from gongkai.recognise.columns import Columns
@@ -215,46 +215,32 @@ def write(
 def make_cell(slot: Slot, column: ColumnDef, report: Report, table: str, row: str, col: str) -> Cell:
     p = slot.parsed
     cell = Cell(raw=p.raw, where=slot.where, unit=p.unit or (column.unit if p.kind == "number" else None))
+    printed = p.raw.strip()
+
+    def finding(code: str, why: str, severity: Severity = "warning", **figures: object) -> None:
+        report.findings.append(
+            Finding(
+                code=code,
+                message=f"{row}.{col} prints {printed!r}, {why}",
+                severity=severity,
+                table=table,
+                row=row,
+                column=col,
+                figures=figures,
+                where=slot.where,
+            )
+        )
+
     if p.kind == "placeholder":
-        report.findings.append(
-            Finding(
-                code="not_a_number",
-                message=f"{row}.{col} prints {p.raw.strip()!r}, read as no value",
-                severity="info",
-                table=table,
-                row=row,
-                column=col,
-                where=slot.where,
-            )
-        )
-    if p.kind == "text" and p.raw.strip():
-        report.findings.append(
-            Finding(
-                code="not_a_figure",
-                message=f"{row}.{col} prints {p.raw.strip()!r}, which is not one figure: read as no value",
-                table=table,
-                row=row,
-                column=col,
-                figures={"printed": p.raw.strip()},
-                where=slot.where,
-            )
-        )
+        finding("not_a_number", "read as no value", severity="info")
+    if p.kind == "text" and printed:
+        finding("not_a_figure", "which is not one figure: read as no value", printed=printed)
     if p.kind != "number" or p.value is None:
         return cell
     value = p.value
     if column.type == "amount":
         value = Decimal(value)
     elif isinstance(value, Decimal) or (column.type == "count" and value < 0):
-        report.findings.append(
-            Finding(
-                code="bad_count",
-                message=f"{row}.{col} prints {p.raw.strip()!r}, not a count",
-                table=table,
-                row=row,
-                column=col,
-                figures={"printed": p.raw.strip()},
-                where=slot.where,
-            )
-        )
+        finding("bad_count", "not a count", printed=printed)
     cell.value = value
     return cell
