@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import tracemalloc
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,3 +39,16 @@ def assert_inferences_are_sound(report: Report) -> None:
             assert cell.where is not None and cell.where.table is None, f"{name}: a grid row was aligned"
         if cell.placed in ("aligned_right", "by_order") or (cell.placed == "split" and table != "active_disclosure"):
             assert cell.confirmed_by, f"{name} was placed ({cell.placed}) without a rule confirming it"
+
+
+def traced_peak(run: Callable[[], object]) -> tuple[object, int]:
+    """What `run` returns (or raises), and the peak of Python memory allocated meanwhile, in bytes."""
+    tracemalloc.start()
+    try:
+        try:
+            result: object = run()
+        except Exception as exc:
+            result = exc
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()

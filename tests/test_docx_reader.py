@@ -15,9 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
-import tracemalloc
 import zipfile
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -32,7 +30,7 @@ from docx.table import _Cell
 
 import gongkai
 import gongkai_docx
-from conftest import ROOT, SEEDS, expected_for
+from conftest import ROOT, SEEDS, expected_for, traced_peak
 from gongkai.cli import EXIT_FAILED, EXIT_NOTHING, main
 from gongkai.errors import ReadError
 from gongkai.hookspecs import Document, Reader
@@ -719,19 +717,6 @@ def docx_of(*body: bytes, repeat: int = 1, styles: bytes | None = None) -> bytes
                 part.write(body[-1])
             part.write(W_TAIL)
     return buf.getvalue()
-
-
-def traced_peak(run: Callable[[], object]) -> tuple[object, int]:
-    """What `run` returns (or raises), and the peak of Python memory allocated meanwhile, in bytes."""
-    tracemalloc.start()
-    try:
-        try:
-            result: object = run()
-        except Exception as exc:
-            result = exc
-        return result, tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 def test_a_part_of_millions_of_elements_is_refused_before_it_is_parsed() -> None:

@@ -11,8 +11,6 @@ import json
 import os
 import subprocess
 import sys
-import tracemalloc
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,7 @@ import pytest
 
 import gongkai
 import gongkai_html
-from conftest import ROOT, SEEDS, expected_for
+from conftest import ROOT, SEEDS, expected_for, traced_peak
 from gongkai.api import require_report
 from gongkai.hookspecs import Document, Reader
 from gongkai.layout import Grid, GridCell, Layout, Line
@@ -604,19 +602,6 @@ def test_grid_cell_type() -> None:
 
 
 # -- hostile pages: what the reader builds is bounded, and it says why it refuses -------------------
-
-
-def traced_peak(run: Callable[[], object]) -> tuple[object, int]:
-    """What `run` returns (or raises), and the peak of Python memory allocated meanwhile, in bytes."""
-    tracemalloc.start()
-    try:
-        try:
-            result: object = run()
-        except Exception as exc:
-            result = exc
-        return result, tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 def test_a_table_of_millions_of_slots_is_refused_before_it_is_placed() -> None:

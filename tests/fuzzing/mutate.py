@@ -368,16 +368,21 @@ def el_delete(root: etree._Element, rng: random.Random) -> str:
     return f"delete<{where}>"
 
 
+def _copies(el: etree._Element, parent: etree._Element, rng: random.Random) -> int:
+    """Insert a few (or a hundred) copies of `el` right after it; how many."""
+    times = rng.choice((1, 1, 2, 3, 20, 100))
+    at = parent.index(el)
+    for _ in range(times):
+        parent.insert(at + 1, copy.deepcopy(el))
+    return times
+
+
 def el_duplicate(root: etree._Element, rng: random.Random) -> str:
     el = _pick(root, rng, _TABLE_TAGS)
     parent = el.getparent()
     if parent is None:
         raise Skip
-    times = rng.choice((1, 1, 2, 3, 20, 100))
-    at = parent.index(el)
-    for _ in range(times):
-        parent.insert(at + 1, copy.deepcopy(el))
-    return f"duplicate<{_where(el)}>x{times}"
+    return f"duplicate<{_where(el)}>x{_copies(el, parent, rng)}"
 
 
 def el_move(root: etree._Element, rng: random.Random) -> str:
@@ -642,11 +647,7 @@ def w_duplicate(root: etree._Element, rng: random.Random) -> str:
     parent = el.getparent()
     if parent is None:
         raise Skip
-    times = rng.choice((1, 1, 2, 3, 20, 100))
-    at = parent.index(el)
-    for _ in range(times):
-        parent.insert(at + 1, copy.deepcopy(el))
-    return f"w_duplicate<{_short(el)}>x{times}"
+    return f"w_duplicate<{_short(el)}>x{_copies(el, parent, rng)}"
 
 
 def w_move(root: etree._Element, rng: random.Random) -> str:
