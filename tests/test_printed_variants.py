@@ -153,17 +153,22 @@ SHORT = {
 }
 
 
+def relabelled(table: dict[str, list[int]], labels: dict[str, str]) -> list[str]:
+    """Table 三's tab-separated lines with some rows printed under other labels (row id -> label)."""
+    out = []
+    for line in table_lines(table):
+        label, rest = line.split("\t", 1)
+        row = next(r.id for r in APPLICATIONS.rows if r.label == label)
+        out.append(f"{labels.get(row, label)}\t{rest}")
+    return out
+
+
 def test_sub_rows_named_by_group_and_a_short_name_are_their_own_rows_not_the_groups() -> None:
     """ "其他处理-逾期不补正" reads as 其他处理 better than as its own long label: it is still never
     the group's row (its figures put there were twelve wrong cells, and a rule then forced more)."""
     assert set(SHORT) <= {r.id for r in APPLICATIONS.rows}
     table = draw_table(random.Random(5))
-    lines = []
-    for line in table_lines(table):
-        label, rest = line.split("\t", 1)
-        row = next(r.id for r in APPLICATIONS.rows if r.label == label)
-        lines.append(f"{SHORT.get(row, label)}\t{rest}")
-    report = gongkai.convert(tab_report(lines), name="export.txt")
+    report = gongkai.convert(tab_report(relabelled(table, SHORT)), name="export.txt")
     assert {row: figures(report, row) for row in table} == table
     assert not [f for f in report.findings if f.severity == "error"]
 
@@ -171,12 +176,7 @@ def test_sub_rows_named_by_group_and_a_short_name_are_their_own_rows_not_the_gro
 def test_a_sub_row_under_a_short_name_nobody_knows_is_missing_never_the_groups_row() -> None:
     table = draw_table(random.Random(6))
     unknown = {"other_no_correction": "其他处理-不补正", "other_unpaid_fee": "其他处理—未交费"}
-    lines = []
-    for line in table_lines(table):
-        label, rest = line.split("\t", 1)
-        row = next(r.id for r in APPLICATIONS.rows if r.label == label)
-        lines.append(f"{unknown.get(row, label)}\t{rest}")
-    report = gongkai.convert(tab_report(lines), name="export.txt")
+    report = gongkai.convert(tab_report(relabelled(table, unknown)), name="export.txt")
     truth = {**table, "other_handling": [a + b + c for a, b, c in zip(*(table[r] for r in OTHER), strict=True)]}
     wrong = [
         (row, k, v, truth[row][k])
