@@ -24,8 +24,6 @@ from gongkai.hookspecs import Document, Reader, Writer
 from gongkai.model import Report, Source
 from gongkai.names import escaped
 from gongkai.plugins import BLOCK_ENV, Registry, get_registry
-from gongkai.recognise import recognise
-from gongkai.recognise.choose import NO_TEMPLATE
 
 # Larger inputs are refused: no real report is this big (the largest seen are scans of some 60 MB).
 # GONGKAI_MAX_BYTES lowers it (for tests, or a machine with little memory).
@@ -135,6 +133,8 @@ def convert(
         result.source = source_info
         return result
     source_info.encoding, source_info.pages = result.encoding, result.pages
+    from gongkai.recognise import recognise  # here, not at the top: a process that only lists or writes never needs it
+
     return recognise(result, registry.templates, source_info)
 
 
@@ -165,6 +165,8 @@ def convert_many(sources: Iterable[Input], **options: object) -> Iterator[Result
 
 def require_report(report: Report) -> Report:
     """Raise NotAReportError when none of the tables was found."""
+    from gongkai.recognise.choose import NO_TEMPLATE
+
     if report.status == "needs_ocr":
         pages = next((f.figures.get("pages") for f in report.findings if f.code == "ocr_needed"), None) or []
         raise NotAReportError(f"no usable text layer (a scan?) on pages {', '.join(map(str, pages))}: OCR is needed")

@@ -20,8 +20,6 @@ import functools
 import re
 import warnings
 
-import chardet
-
 from gongkai.errors import ReadError
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -179,6 +177,8 @@ def _deleting_ordinary(codec: str, text_leads: bytes) -> dict[int, None]:
 
 def _chardet_says_big5(data: bytes, default: bool) -> bool:
     """chardet's verdict between the two, unless it is as unsure as we are (short texts)."""
+    import chardet  # only for a tie, which few texts reach: not loaded with every reader
+
     with warnings.catch_warnings():  # chardet warns on stderr when neither fits: that is an answer, not news
         warnings.simplefilter("ignore")
         guesses = chardet.detect_all(data, include_encodings=["gb18030", "big5"], compat_names=False)

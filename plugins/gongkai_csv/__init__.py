@@ -38,10 +38,13 @@ means null; an empty printed text (raw "") also reads back as empty.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from gongkai.forms import FORMS, UNION_CELLS
 from gongkai.hookspecs import Writer, hookimpl
 from gongkai_csv.writer import LONG_HEADER, WIDE_LEADING, LongCsvWriter, WideCsvWriter, number_text, wide_columns
+
+if TYPE_CHECKING:
+    from gongkai.forms import FORMS, UNION_CELLS
 
 __all__ = [
     "FORMS",
@@ -54,6 +57,15 @@ __all__ = [
     "number_text",
     "wide_columns",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The forms load at first access (PEP 562), not when the registry lists the plugin.
+    if name in ("FORMS", "UNION_CELLS"):
+        from gongkai import forms
+
+        return getattr(forms, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @hookimpl

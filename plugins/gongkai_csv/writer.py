@@ -23,7 +23,6 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from gongkai.errors import WriteError
-from gongkai.forms import UNION_CELLS, table_form
 from gongkai.model import BOX_DIGITS, Cell, Report, Where
 
 BOM = "\ufeff"
@@ -160,6 +159,8 @@ class _CsvOut:
 
 def long_rows(n: int, report: Report, labels: bool) -> Iterator[list[str]]:
     """The rows of one report in the long shape: tables, rows and columns in the report's own order."""
+    from gongkai.forms import table_form  # the forms load at the first write, not when the plugin is listed
+
     lead = [
         str(n),
         _text(report.source.path),
@@ -241,6 +242,8 @@ def wide_columns(first: Report | None) -> list[CellKey]:
     plugin's template), in that report's order, after their table's cells.
     Cells of later reports outside these columns go into the `extra` column.
     """
+    from gongkai.forms import UNION_CELLS  # at the first write, not when the plugin is listed
+
     tables: dict[str, list[tuple[str, str]]] = {t: list(cells) for t, cells in UNION_CELLS.items()}
     if first is not None:
         known = {(t, r, c) for t, cells in tables.items() for r, c in cells}

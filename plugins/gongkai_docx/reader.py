@@ -12,8 +12,6 @@ from pathlib import PurePosixPath
 from gongkai.errors import ReadError
 from gongkai.hookspecs import Document
 from gongkai.layout import Layout
-from gongkai_docx import legacy
-from gongkai_docx.body import BodyWalker, Tags, word_namespace
 from gongkai_docx.package import (
     ENCRYPTED,
     OLD_DOC,
@@ -73,6 +71,8 @@ class DocxReader:
     def _converted(self, data: bytes, suffix: str, cause: str, convert: bool) -> Layout:
         if not convert:
             raise ReadError(cause)
+        from gongkai_docx import legacy  # subprocess and friends, for the rare old file
+
         layout = read_docx(legacy.to_docx(data, suffix, cause.split(":")[0]))
         what = "RTF" if suffix == ".rtf" else "an old binary .doc"
         layout.problems.insert(0, f"converted from {what} by LibreOffice")
@@ -81,6 +81,8 @@ class DocxReader:
 
 def read_docx(data: bytes) -> Layout:
     """The Layout of the bytes of a .docx."""
+    from gongkai_docx.body import BodyWalker, Tags, word_namespace  # the walk loads when a document is read
+
     parts = main_document(data)
     root = parts.document
     ns = word_namespace(root)

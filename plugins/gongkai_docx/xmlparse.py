@@ -12,8 +12,6 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Protocol, cast
 
-from lxml import etree
-
 _DEPTH = re.compile(r"Excessive depth in document: (\d+)")
 
 
@@ -48,20 +46,18 @@ class XmlError(Exception):
         self.depth = depth
 
 
-def _parser() -> etree.XMLParser:
-    # One per document: an lxml parser is not to be shared between threads.
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True, collect_ids=False
-    )
-
-
 def parse(data: bytes) -> Node:
     return parse_chunks((data,))
 
 
 def parse_chunks(chunks: Iterable[bytes]) -> Node:
     """The root of the XML made of `chunks`, parsed as they come; XmlError if it is not well-formed."""
-    parser = _parser()
+    from lxml import etree  # at the first document read, not when the registry lists the plugin (sniff needs none)
+
+    # One parser per document: an lxml parser is not to be shared between threads.
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True, collect_ids=False
+    )
     try:
         for chunk in chunks:
             parser.feed(chunk)

@@ -28,15 +28,10 @@ import codecs
 import re
 from typing import Any
 
-import lxml.etree
-
 from gongkai.errors import ReadError
 from gongkai.hookspecs import Document
 from gongkai.layout import Block, Layout, Line, Piece
 from gongkai.model import Where
-from gongkai_html.decoding import decode_html
-from gongkai_html.visible import keep_visible
-from gongkai_html.walk import Walker, has_text
 
 # The start of an HTML document, or an element only HTML has, near the top.
 _MARKUP = re.compile(rb"<(?:!doctype\s+html|html|head|meta|body|table|title)\b", re.I)
@@ -76,6 +71,13 @@ class HtmlReader:
         return 0.3 if claimed else 0.0
 
     def read(self, doc: Document) -> Layout:
+        # lxml and the walk load at the first page read, not when the registry lists the plugin.
+        import lxml.etree
+
+        from gongkai_html.decoding import decode_html
+        from gongkai_html.visible import keep_visible
+        from gongkai_html.walk import Walker, has_text
+
         text, encoding, problems = decode_html(doc.data, doc.options.get("encoding") or None)
         if not _ANY_TAG.search(text):  # not HTML at all, only named so: its lines, as text has them
             return Layout(blocks=text_lines(text), format="html", encoding=encoding, problems=problems)
@@ -116,7 +118,7 @@ class HtmlReader:
         return Layout(blocks=walker.blocks, format="html", encoding=encoding, problems=problems, title=title or None)
 
 
-def _cut_off(parser: lxml.etree.HTMLParser) -> str | None:
+def _cut_off(parser: Any) -> str | None:  # an lxml.etree.HTMLParser
     """What the parser left unread because the page nests elements deeper than it reads, if it did."""
     for entry in parser.error_log:
         deep = _DEPTH.search(entry.message)

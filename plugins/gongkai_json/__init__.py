@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib.util import find_spec
 
 from gongkai.hookspecs import Writer, hookimpl
 from gongkai_json.reading import iter_reports_jsonl, read_report_json
@@ -22,5 +23,7 @@ __all__ = [
 
 @hookimpl
 def gongkai_writers(register: Callable[[Writer], None]) -> None:
+    if find_spec("simplejson") is None:  # loaded at the first write: if missing, still listed broken
+        raise ModuleNotFoundError("No module named 'simplejson'")
     register(JsonWriter())
     register(JsonLinesWriter())

@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, BinaryIO
 
-import simplejson
-
 from gongkai.errors import WriteError
 from gongkai.model import Report
 
 
 def dumps_report(report: Report, *, indent: int | None = 1) -> bytes:
     """One report as UTF-8 JSON bytes with a trailing newline; `indent=None` gives one compact line."""
+    import simplejson  # at the first write, not when the plugin is listed (a CSV or XLSX run never needs it)
+
     data: dict[str, Any] = report.to_dict()
     try:
         text: str = simplejson.dumps(

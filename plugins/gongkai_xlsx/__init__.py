@@ -26,13 +26,18 @@ written as the nearest number with its exact text beside it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
+from importlib.util import find_spec
+from typing import TYPE_CHECKING
 
-from gongkai.forms import FORMS, UNION_CELLS
 from gongkai.hookspecs import Writer, hookimpl
-from gongkai_xlsx.dataset_book import DatasetBook, table_columns
-from gongkai_xlsx.report_book import LEGEND, write_report_book
 from gongkai_xlsx.values import sheet_number
 from gongkai_xlsx.writer import XlsxWriter
+
+if TYPE_CHECKING:
+    from gongkai.forms import FORMS, UNION_CELLS
+    from gongkai_xlsx.dataset_book import DatasetBook, table_columns
+    from gongkai_xlsx.report_book import LEGEND, write_report_book
 
 __all__ = [
     "FORMS",
@@ -46,7 +51,25 @@ __all__ = [
     "write_report_book",
 ]
 
+# Imported at first access (PEP 562): listing the plugin loads neither the books nor the forms.
+_LAZY = {
+    "FORMS": "gongkai.forms",
+    "UNION_CELLS": "gongkai.forms",
+    "DatasetBook": "gongkai_xlsx.dataset_book",
+    "table_columns": "gongkai_xlsx.dataset_book",
+    "LEGEND": "gongkai_xlsx.report_book",
+    "write_report_book": "gongkai_xlsx.report_book",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 @hookimpl
 def gongkai_writers(register: Callable[[Writer], None]) -> None:
+    if find_spec("xlsxwriter") is None:  # loaded at the first write: if missing, still listed broken
+        raise ModuleNotFoundError("No module named 'xlsxwriter'")
     register(XlsxWriter())

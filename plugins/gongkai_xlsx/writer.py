@@ -15,16 +15,15 @@ measures both). openpyxl is used by the tests to read the output back.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, BinaryIO
-
-import xlsxwriter
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from gongkai.errors import WriteError
 from gongkai.model import Report
-from gongkai_xlsx.dataset_book import DatasetBook
-from gongkai_xlsx.report_book import CellProblem, write_report_book
 from gongkai_xlsx.styles import WORKBOOK_OPTIONS
 from gongkai_xlsx.values import report_name
+
+if TYPE_CHECKING:
+    from gongkai_xlsx.dataset_book import DatasetBook
 
 SHAPES = ("auto", "report", "dataset")
 
@@ -38,6 +37,11 @@ class XlsxWriter:
     option_values: Mapping[str, tuple[str, ...]] = {"shape": SHAPES}
 
     def write(self, reports: Iterable[Report], out: BinaryIO, options: Mapping[str, str]) -> None:
+        # xlsxwriter and the books load at the first write, not when the registry lists the plugin.
+        import xlsxwriter
+
+        from gongkai_xlsx.dataset_book import DatasetBook
+
         shape = _shape(options)
         items = iter(reports)
         # Take two items: enough to know whether exactly one report came.
@@ -74,6 +78,10 @@ def _chain(taken: list[Report], rest: Iterator[Report]) -> Iterator[Report]:
 
 
 def _write_report(report: Report, out: BinaryIO) -> None:
+    import xlsxwriter
+
+    from gongkai_xlsx.report_book import CellProblem, write_report_book
+
     workbook = xlsxwriter.Workbook(out, WORKBOOK_OPTIONS)
     try:
         write_report_book(workbook, report)
@@ -84,6 +92,8 @@ def _write_report(report: Report, out: BinaryIO) -> None:
 
 
 def _write_dataset(workbook: Any, book: DatasetBook, reports: Iterator[Report]) -> None:
+    from gongkai_xlsx.report_book import CellProblem
+
     try:
         for n, report in enumerate(reports, 1):
             try:
