@@ -1,14 +1,23 @@
 """Reports per second of bulk conversion: 1 and 2 local workers, and a Dask LocalCluster of 2 workers.
 
-    .venv/bin/python benchmarks/bulk_speed.py [--count 2000] [--keep DIR]
+    .venv/bin/python benchmarks/bulk_speed.py [--count 2000] [--keep DIR] [--no-dask]
 
 Generates at least `--count` reports of mixed formats into a temporary
 folder — DOCX and HTML rendered by the fixture generator's model and
 renderers under many seeds, plus copies (new names, same bytes) of the
 committed PDFs in fixtures/generated/pdf and of the real seeds — then
-converts them all through each executor, the parent unpickling every report
-as the CLI does. Prints reports per second and the peak resident memory of
-each worker (its ru_maxrss). Dask is skipped when it is not installed.
+converts them all twice:
+
+- the data-set path: through each executor, the parent unpickling every
+  report as it does for a `.jsonl`, `.csv` or `.xlsx` output;
+- the folder path the CLI really uses for `-o OUT/` (`cli.bulk.to_folder`):
+  every output written, the manifest, the summary counts — in this process
+  (`--jobs 1`) and through 1 and 2 local workers.
+
+Prints reports per second, the parent's CPU time per report (its own
+getrusage, not the workers': what limits a batch at 8 or more workers) and
+the peak resident memory of each worker (its ru_maxrss). Dask is skipped
+when it is not installed (or with --no-dask).
 """
 
 from __future__ import annotations
@@ -25,8 +34,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from gongkai.batch import Executor, Task, TaskOptions
+from gongkai.api import writer_for
+from gongkai.batch import Executor, InlineExecutor, Task, TaskOptions
+from gongkai.cli.bulk import Batch, to_folder
+from gongkai.cli.inputs import collect
 from gongkai.dask_executor import DaskExecutor
+from gongkai.manifest import MANIFEST_NAME, Manifest, fingerprint
 from gongkai.pool import LocalPool
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,23 +73,64 @@ def generate(folder: Path, count: int) -> list[Path]:
     raise AssertionError("unreachable")
 
 
+def parent_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def show(label: str, count: int, seconds: float, cpu: float, statuses: dict[str, int]) -> None:
+    print(
+        f"{label:<34} {count / seconds:8.1f} reports/s  parent CPU {cpu * 1000 / count:6.2f} ms/report"
+        f"  ({seconds:.1f} s; {statuses})",
+        flush=True,
+    )
+
+
 def measure(label: str, executor: Executor, files: list[Path]) -> tuple[float, Counter[str]]:
     tasks = [Task(i, str(p), str(p)) for i, p in enumerate(files)]
     statuses: Counter[str] = Counter()
-    started = time.perf_counter()
+    cpu, started = parent_cpu(), time.perf_counter()
     for _, outcome in executor.run(tasks, window=256):
         statuses[outcome.status] += 1
         if outcome.report is not None:
             outcome.load_report()  # the parent's share of the work
     seconds = time.perf_counter() - started
-    print(f"{label:<28} {len(files) / seconds:8.1f} reports/s  ({seconds:.1f} s; {dict(statuses)})", flush=True)
+    show(label, len(files), seconds, parent_cpu() - cpu, dict(statuses))
     return seconds, statuses
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+
+def measure_folder(label: str, executor: Executor, folder: Path) -> None:
+    """`gongkai convert FOLDER -o OUT/ --force` as the CLI runs it (outputs, manifest, counts), into a fresh OUT."""
+    inputs, _ = collect([str(folder)])
+    writer = writer_for(to="json")
+    args = argparse.Namespace(options={}, force=True, retry_failed=False)
+    out = Path(tempfile.mkdtemp(prefix="gongkai-bulk-out-"))
+    manifest = Manifest(out / MANIFEST_NAME)
+    batch = Batch(total=len(inputs))
+    try:
+        cpu, started = parent_cpu(), time.perf_counter()
+        try:
+            to_folder(
+                inputs, out, writer, args, executor, manifest, fingerprint(None, None, {}, "json", {}), batch, _NoBar()
+            )
+        finally:
+            manifest.close()
+        seconds = time.perf_counter() - started
+        show(label, len(inputs), seconds, parent_cpu() - cpu, batch.counts)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    parser.add_argument("--no-dask", action="store_true", help="leave the Dask LocalCluster out")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="gongkai-bulk-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -94,6 +148,15 @@ def main() -> None:
             finally:
                 pool.close()
             print(f"  peak RSS per worker process (MiB): {', '.join(f'{kb / 1024:.0f}' for kb in peaks)}")
+        measure_folder("folder output, in process (-j 1)", InlineExecutor(options), folder)
+        for jobs in (1, 2):
+            pool = LocalPool(options, jobs=jobs, timeout=120, recycle=200)
+            try:
+                measure_folder(f"folder output, {jobs} worker(s)", pool, folder)
+            finally:
+                pool.close()
+        if args.no_dask:
+            return
         try:
             distributed: Any = importlib.import_module("distributed")
         except ImportError:
@@ -106,6 +169,7 @@ def main() -> None:
             dask = DaskExecutor(options, cluster.scheduler_address, timeout=120)
             try:
                 measure("dask LocalCluster, 2 workers", dask, files)
+                measure_folder("folder output, dask, 2 workers", dask, folder)
                 peaks_kb = dask.client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
             finally:
                 dask.close()

@@ -54,6 +54,11 @@ def test_dask_gives_the_same_data_set_as_the_local_pool(tmp_path: Path, schedule
     folder = tmp_path / "folder"
     assert main(["convert", *inputs, "-o", f"{folder}/", "--dask", scheduler, "--send-bytes", "-q"]) == EXIT_OK
     assert len(manifest(folder / ".gongkai-manifest.jsonl")) == len(inputs)
+    # the Dask workers send their reports back and this process writes them: the local workers' own bytes
+    local = tmp_path / "local-folder"
+    assert main(["convert", *inputs, "-o", f"{local}/", "--jobs", "2", "-q"]) == EXIT_OK
+    made = [{str(p.relative_to(f)): p.read_bytes() for p in f.rglob("*.json")} for f in (folder, local)]
+    assert made[0] == made[1] and len(made[0]) == len(inputs)
 
 
 def test_dask_time_limit(tmp_path: Path, scheduler: str) -> None:

@@ -1,10 +1,14 @@
 """Bulk conversion: one task per input, run in-process, in a local worker pool or on a Dask cluster.
 
-The unit of work is `convert_task(source, name, options)`: it reads and
-recognises one document and returns an `Outcome` — compact, picklable data
-(the Report travels as pickle bytes: measured about half the size and time
-of its JSON form). The parent decides where outputs go and writes them; the
-workers only convert.
+The unit of work is `convert_task(source, name, options, output)`: it reads
+and recognises one document and returns an `Outcome` — compact, picklable
+data. For a folder output (`-o OUT/`) the task carries its `Output` and the
+worker writes the file itself, to a temporary part beside it: only the
+status, the counts and the part's name come back, and the parent moves the
+part into place once the task is known to have finished (so a worker killed
+mid-write leaves a stale part, never a half-written output). Otherwise (a
+data set, stdout, Dask) the Report travels back as pickle bytes (measured
+about half the size and time of its JSON form), or as itself in-process.
 
 Three executors share one interface, `run(tasks, window)`, yielding
 `(index, Outcome)` as tasks finish, never starting a task more than `window`
@@ -19,19 +23,23 @@ places after the oldest unfinished one (so a reorder buffer stays small):
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import re
 import resource
 import stat
+import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from gongkai.api import convert, require_report
-from gongkai.errors import GongkaiError, NoReaderError, NotAReportError
+from gongkai.api import convert, require_report, writer_for
+from gongkai.cli.output import PART_PREFIX, PART_SUFFIX, inside
+from gongkai.errors import GongkaiError, NoReaderError, NotAReportError, WriteError
 from gongkai.model import Report
+from gongkai.names import escaped
 
 
 @dataclass(frozen=True)
@@ -45,10 +53,21 @@ class TaskOptions:
 
 
 @dataclass(frozen=True)
+class Output:
+    """A report's own file in an output folder, which the worker converting it may write itself."""
+
+    path: str
+    folder: str  # the output folder: the file must resolve inside it
+    writer: str  # the writer plugin's name
+    options: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Task:
     index: int
     name: str
     source: str | bytes  # a path, or the bytes themselves (stdin, or shipped to a cluster)
+    output: Output | None = None  # where the report goes, if the executor lets its workers write it
 
 
 @dataclass
@@ -65,10 +84,14 @@ class Outcome:
     findings: int = 0
     derived: int = 0
     seconds: float = 0.0
-    report: bytes | None = None  # pickle of the Report
+    report: bytes | Report | None = None  # pickle of the Report (the Report itself in-process); None once written
+    part: str | None = None  # the output, written whole beside its place, waiting to be moved there
+    write_error: str | None = None  # why the output could not be written
     maxrss_kb: int = 0  # the worker's peak resident memory so far
 
     def load_report(self) -> Report:
+        if isinstance(self.report, Report):
+            return self.report
         assert self.report is not None
         loaded: Report = pickle.loads(self.report)
         return loaded
@@ -78,10 +101,14 @@ def failed(kind: str, error: str, seconds: float = 0.0) -> Outcome:
     return Outcome(status="failed", kind=kind, error=error, seconds=seconds)
 
 
-def convert_task(source: str | bytes, name: str, options: TaskOptions) -> Outcome:
-    """Convert one input; never raises for a bad document (a worker's death is the pool's business)."""
+def convert_task(
+    source: str | bytes, name: str, options: TaskOptions, output: Output | None = None, pickled: bool = True
+) -> Outcome:
+    """Convert one input, and write its output part if given one; never raises for a bad document (a worker's
+    death is the pool's business). Without an output the Report comes back, pickled unless `pickled` is false."""
     started = time.perf_counter()
     kind = "no_tables"
+    to_write: Report | None = None
     try:
         report = convert(
             source if isinstance(source, bytes) else Path(source),
@@ -115,11 +142,16 @@ def convert_task(source: str | bytes, name: str, options: TaskOptions) -> Outcom
             size=source_info.size,
             findings=len(report.findings),
             derived=len(report.derived_cells()),
-            report=pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL),
         )
+        if output is not None:
+            to_write = report
+        else:
+            out.report = pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL) if pickled else report
     if out.sha256 is None and out.kind not in ("memory",):
         out.sha256, out.size = _hash(source)  # a failed input is still known by its content, for resuming
     out.seconds = round(time.perf_counter() - started, 4)
+    if to_write is not None and output is not None:  # after the clock: `seconds` is the conversion's alone
+        out.part, out.write_error = write_part(to_write, output)
     out.maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return out
 
@@ -134,6 +166,37 @@ def _out_of_memory(exc: BaseException, options: TaskOptions) -> bool:
     if isinstance(exc.__cause__, MemoryError) or isinstance(exc.__context__, MemoryError):
         return True
     return bool(options.memory_mb) and bool(_NO_MEMORY.search(str(exc)))
+
+
+def write_part(report: Report, output: Output) -> tuple[str | None, str | None]:
+    """The report written whole to a temporary part beside `output.path` (`commit` moves it into place): the
+    part's name and None, or None and why it could not be written."""
+    target = Path(output.path)
+    try:
+        if not inside(target, Path(output.folder)):  # a name that climbs out of the folder (.., a link) is refused
+            raise WriteError(f"{escaped(output.path)} would be outside the output folder")
+        writer = writer_for(to=output.writer)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, part = tempfile.mkstemp(dir=target.parent, prefix=f"{PART_PREFIX}{os.getpid()}-", suffix=PART_SUFFIX)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                writer.write([report], f, output.options)
+        except BaseException:
+            Path(part).unlink(missing_ok=True)
+            raise
+    except (OSError, GongkaiError) as exc:
+        return None, str(exc)
+    return part, None
+
+
+def commit(part: str, target: Path) -> str | None:
+    """A written part moved into its place; why not, if it could not be."""
+    try:
+        os.replace(part, target)
+    except OSError as exc:
+        Path(part).unlink(missing_ok=True)
+        return str(exc)
+    return None
 
 
 def memory_message(options: TaskOptions) -> str:
@@ -173,14 +236,15 @@ class Executor(Protocol):
 
 
 class InlineExecutor:
-    """In this process, one task after another: no time limit, no memory cap (for debugging, and stdin)."""
+    """In this process, one task after another: no time limit, no memory cap (for debugging, and stdin); a Report
+    is never pickled here."""
 
     def __init__(self, options: TaskOptions) -> None:
         self.options = options
 
     def run(self, tasks: Iterable[Task], window: int) -> Iterator[tuple[int, Outcome]]:
         for task in tasks:
-            yield task.index, convert_task(task.source, task.name, self.options)
+            yield task.index, convert_task(task.source, task.name, self.options, task.output, pickled=False)
 
     def close(self) -> None:
         pass

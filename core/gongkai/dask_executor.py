@@ -7,6 +7,12 @@ within the time limit is recorded as failed and cancelled; a Dask worker
 that hangs inside a task cannot be killed from the client, so the local pool
 is the stricter of the two. The memory cap is the Dask worker's own
 (`dask worker --memory-limit`).
+
+A Dask worker never writes a task's `Output`: it sends the Report back and
+the client writes it. The worker may run on another machine, where the
+output folder is missing or is another folder by the same name, and a part
+it left behind (a task cancelled for its time limit runs on) could not be
+told stale by its process id on the client.
 """
 
 from __future__ import annotations
@@ -64,7 +70,7 @@ class DaskExecutor:
                     source = waiting.source
                     if self.send_bytes and isinstance(source, str):
                         source = Path(source).read_bytes()
-                    future = self.client.submit(
+                    future = self.client.submit(  # without the task's output: the client writes it
                         convert_task,
                         source,
                         waiting.name,

@@ -8,7 +8,9 @@ that died (segfault, os._exit, the kernel's OOM killer) is noticed by its
 sentinel, and either way its task is recorded as failed with the cause and a
 fresh worker takes its place. A worker sets RLIMIT_AS to the memory cap on
 start, so an allocation past it raises MemoryError inside the conversion;
-workers are replaced after `recycle` tasks so memory cannot creep.
+workers are replaced after `recycle` tasks so memory cannot creep. A task
+with an `Output` is written by its worker (the parent only moves the part
+into place), so the parent's share of a report is a few hundred bytes.
 """
 
 from __future__ import annotations
@@ -51,10 +53,10 @@ def _worker(conn: Connection, lifeline: Connection, options: TaskOptions) -> Non
                 return
             if task is None:
                 return
-            index, name, source = task
+            index, name, source, output = task
             conn.send(("start", index))  # the time limit counts from here: a fresh worker's start-up is not the file's
             try:
-                outcome = convert_task(source, name, options)
+                outcome = convert_task(source, name, options, output)  # with an output: written here, not sent
             except MemoryError:
                 outcome = failed("memory", memory_message(options))
             conn.send((index, outcome))
@@ -145,7 +147,7 @@ class LocalPool:
                     if slot.count >= self.recycle:
                         self._retire(slot, kill=False)
                         slot = self.slots[i] = self._start()
-                    slot.conn.send((waiting.index, waiting.name, waiting.source))
+                    slot.conn.send((waiting.index, waiting.name, waiting.source, waiting.output))
                     slot.task, slot.count, slot.started = waiting, slot.count + 1, time.monotonic()
                     # until the worker says it started, only its start-up is timed (generously)
                     slot.deadline = slot.started + STARTUP if self.timeout else float("inf")

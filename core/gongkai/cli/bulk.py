@@ -1,7 +1,10 @@
 """The batch behind `gongkai convert`: executors, outputs, the manifest, the summary and the exit code.
 
-Workers only convert; everything here runs in the main process, which
-writes every output whole or not at all, in input order for data sets.
+Everything here runs in the main process. For a folder output, local
+workers write each output to a temporary part and this process moves it
+into place (or writes it, from the Report a Dask worker sends back); for a
+data set or stdout the workers send their Reports back and this process
+writes them, in input order. Outputs are whole or not at all.
 """
 
 from __future__ import annotations
@@ -9,15 +12,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from gongkai.batch import Executor, InlineExecutor, Outcome, Task, TaskOptions, file_sha256
+from gongkai.batch import Executor, InlineExecutor, Outcome, Output, Task, TaskOptions, commit, file_sha256, write_part
 from gongkai.cli import EXIT_FAILED, EXIT_NO_READER, EXIT_NOTHING, EXIT_OK, say
 from gongkai.cli.inputs import InputFile, read_stdin
-from gongkai.cli.output import inside, remove_stale_parts, write_atomic
-from gongkai.errors import GongkaiError, WriteError
+from gongkai.cli.output import remove_stale_parts, write_atomic
+from gongkai.errors import GongkaiError
 from gongkai.hookspecs import Writer
 from gongkai.manifest import MANIFEST_NAME, Manifest, manifest_line
 from gongkai.model import Report
@@ -115,10 +118,13 @@ class Batch:
         return EXIT_FAILED if failed else EXIT_OK
 
 
-def _tasks(inputs: list[InputFile], skip: set[int]) -> Iterator[Task]:
+def _tasks(
+    inputs: list[InputFile], skip: set[int], output: Callable[[InputFile], Output] | None = None
+) -> Iterator[Task]:
     for i, inp in enumerate(inputs):
         if i not in skip:
-            yield Task(i, inp.name, read_stdin() if inp.path is None else str(inp.path))
+            source = read_stdin() if inp.path is None else str(inp.path)
+            yield Task(i, inp.name, source, output(inp) if output else None)
 
 
 def to_folder(
@@ -140,23 +146,23 @@ def to_folder(
     for index, cause in failed_before.items():
         batch.problem(inputs[index].name, f"failed before: {cause} (--retry-failed tries it again)", index)
     bar.update(len(skip) + len(failed_before))
-    for index, outcome in executor.run(_tasks(inputs, skip | set(failed_before)), window=WINDOW):
+
+    def output(inp: InputFile) -> Output:
+        return Output(str(out / targets[inp]), str(out), writer.name, args.options)
+
+    for index, outcome in executor.run(_tasks(inputs, skip | set(failed_before), output), window=WINDOW):
         inp = inputs[index]
         batch.record(index, inp.name, outcome)
-        target: Path | None = None
-        if outcome.report is not None:
-            target = out / targets[inp]
-            report = outcome.load_report()
-            try:
-                if not inside(target, out):  # a name that climbs out of the folder (.., a link) is refused
-                    raise WriteError(f"{escaped(str(target))} would be outside the output folder")
-                write_atomic(target, lambda f, r=report: writer.write([r], f, args.options))  # type: ignore[misc]
-            except (OSError, GongkaiError) as exc:
-                batch.write_failed(index, inp.name, f"cannot write {escaped(str(target))}: {exc}")
-                outcome.status, outcome.kind, outcome.error = "failed", "write_error", f"cannot write: {exc}"
-                target = None
+        target = out / targets[inp]
+        if outcome.report is not None:  # the worker did not write it (Dask): written here
+            outcome.part, outcome.write_error = write_part(outcome.load_report(), output(inp))
+        problem = outcome.write_error if outcome.part is None else commit(outcome.part, target)
+        if problem is not None:
+            batch.write_failed(index, inp.name, f"cannot write {escaped(str(target))}: {problem}")
+            outcome.status, outcome.kind, outcome.error = "failed", "write_error", f"cannot write: {problem}"
+        written = escaped(str(target)) if outcome.part is not None and problem is None else None
         if manifest is not None:
-            manifest.append(manifest_line(inp.name, outcome, escaped(str(target)) if target else None, fp))
+            manifest.append(manifest_line(inp.name, outcome, written, fp))
         bar.update(1)
 
 
@@ -215,7 +221,7 @@ def to_one(
                 inp = inputs[following]
                 batch.record(following, inp.name, ready)
                 if manifest is not None:
-                    manifest.append(manifest_line(inp.name, ready, where if ready.report else None, fp))
+                    manifest.append(manifest_line(inp.name, ready, where if ready.report is not None else None, fp))
                 if ready.report is not None:
                     yield ready.load_report()
                 following += 1

@@ -9,14 +9,14 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
-
-from tqdm import tqdm
+from typing import Any
 
 from gongkai.api import writer_for
 from gongkai.batch import TaskOptions
 from gongkai.cli import EXIT_NOTHING, EXIT_USAGE, say
 from gongkai.cli.bulk import Batch, default_manifest, interrupt, main_thread, make_executor, to_folder, to_one
 from gongkai.cli.inputs import InputFile, collect
+from gongkai.cli.output import remove_stale_parts
 from gongkai.dask_executor import SCHEDULER_ENV, SchedulerUnreachable
 from gongkai.errors import WriteError
 from gongkai.hookspecs import Writer
@@ -192,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
         say(f"gongkai: {exc}")
         return EXIT_NOTHING
     previous_sigterm = signal.signal(signal.SIGTERM, interrupt) if main_thread() else None
-    bar = tqdm(total=len(inputs), unit="file", file=sys.stderr, disable=args.quiet or not sys.stderr.isatty())
+    bar = progress_bar(len(inputs), shown=not args.quiet and sys.stderr.isatty())
     try:
         if to_dir:
             to_folder(inputs, Path(out), writer, args, executor, manifest, fp, batch, bar)
@@ -201,6 +201,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         bar.close()
         executor.close()
+        if to_dir:  # every worker has stopped: parts left by one killed mid-write (time limit, Ctrl-C) go
+            remove_stale_parts(Path(out))
         if manifest is not None:
             manifest.close()
         if previous_sigterm is not None:
@@ -208,6 +210,24 @@ def run(args: argparse.Namespace) -> int:
     if batch.total > 1 or batch.failures:
         batch.summary()
     return batch.exit_code()
+
+
+class NoBar:
+    """The progress bar when none is shown (--quiet, or stderr is no terminal)."""
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def progress_bar(total: int, shown: bool) -> Any:
+    if not shown:
+        return NoBar()
+    from tqdm import tqdm  # only for a terminal: a batch under a pipe or a test never imports it
+
+    return tqdm(total=total, unit="file", file=sys.stderr)
 
 
 def check_encoding(name: str | None) -> str | None:
