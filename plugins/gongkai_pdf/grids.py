@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from gongkai_pdf.extract import Char, Segment
+from gongkai_pdf.page import Char, Segment
 from gongkai_pdf.text import FIGURE, Box, box, group_lines, join_lines
 
 # Positions closer than this (points) are one rule: double borders, rules drawn per cell.

@@ -15,7 +15,6 @@ of the layout at the end of the page. pdfminer ignores transparency
 
 from __future__ import annotations
 
-import functools
 import math
 from collections import defaultdict
 from typing import Any
@@ -26,13 +25,12 @@ from pdfminer.pdftypes import dict_value, resolve1
 from pdfminer.psparser import PSLiteral
 
 from gongkai.errors import ReadError
-from gongkai_pdf.limits import BoundedInterpreter, CountingDevice
+from gongkai_pdf.interpreter import BoundedInterpreter, CountingDevice
+from gongkai_pdf.page import white
 
 # Text render modes (PDF 32000 §9.3.6): 0 fill, 1 stroke, 2 both, 3 neither, 4-7 the same and clip.
 FILLED_MODES = frozenset({0, 2, 4, 6})
 STROKED_MODES = frozenset({1, 2, 5, 6})
-# A colour component this close to full (or, in CMYK, to none) is white paper.
-WHITE = 0.98
 # A glyph is painted over when this share of its box lies under the rectangle.
 COVERED_SHARE = 0.5
 # Glyphs are looked up by squares of this many points.
@@ -45,27 +43,6 @@ MAX_PAGE_COVER_CHECKS = 2_000_000
 _OPAQUE_BLENDS = frozenset({"Normal", "Compatible"})
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pdfminer's page space
-
-
-def white(color: object, space: str | None) -> bool:
-    """Whether a colour in a named colour space is white; an unknown space or value is not."""
-    try:
-        return _white(color, space)  # a page uses a few colours for thousands of glyphs
-    except TypeError:  # a colour that cannot be a key (a list): worked out each time
-        return _white.__wrapped__(color, space)
-
-
-@functools.lru_cache(maxsize=256)
-def _white(color: object, space: str | None) -> bool:
-    values = color if isinstance(color, tuple | list) else (color,)
-    if not values or not all(isinstance(v, int | float) for v in values):
-        return False
-    name = space or ""
-    if name in ("DeviceCMYK",) or (name in ("ICCBased", "") and len(values) == 4):
-        return len(values) == 4 and all(v <= 1 - WHITE for v in values)
-    if name in ("DeviceGray", "CalGray", "DeviceRGB", "CalRGB", "ICCBased", ""):
-        return len(values) in (1, 3) and all(v >= WHITE for v in values)
-    return False  # Separation, DeviceN, Indexed, Lab, Pattern: what paper they leave is not worked out
 
 
 def _space_name(space: PDFColorSpace | None) -> str | None:

@@ -7,7 +7,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from gongkai_pdf.extract import Char
+from gongkai_pdf.page import Char
 
 # A gap wider than this many character heights between two characters of a line is a space.
 SPACE_GAP = 0.25

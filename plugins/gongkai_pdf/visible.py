@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
-from gongkai_pdf.extract import Box, Char, PageData
+from gongkai_pdf.page import Box, Char, PageData
 
 # Copies of a glyph (the same text and size, to a tenth of a point) lie apart by less than this share of
 # its size, across and down: a fake bold's offset is a few hundredths of it, two real digits side by
