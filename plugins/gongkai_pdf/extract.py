@@ -24,13 +24,11 @@ from contextlib import contextmanager
 from typing import Any
 
 import pdfplumber
-from pdfminer.pdfpage import PDFPage
 
 from gongkai.errors import ReadError
 from gongkai_pdf.ink import InkDevice, InkInterpreter
 from gongkai_pdf.interpreter import interpret
 from gongkai_pdf.limits import (
-    MAX_PAGES,
     Budget,
     ReferenceCycle,
     guard_references,
@@ -52,7 +50,7 @@ from gongkai_pdf.page import (
     white,
     white_on_ground,
 )
-from gongkai_pdf.structure import DamageLog, cause, lost_streams, open_error, page_tree_error
+from gongkai_pdf.structure import DamageLog, cause, lost_streams, open_error, page_objects, page_tree_error
 
 __all__ = ["Char", "PageData", "Segment", "open_pdf"]
 
@@ -64,13 +62,9 @@ class PdfPages:
         self._pdf = pdf
         self._damage = damage
         self._budget = budget or Budget()
+        page_objects(pdf.doc)  # counted before pdfplumber makes each
         try:
-            for count, _ in enumerate(PDFPage.create_pages(pdf.doc), start=1):  # before pdfplumber makes each
-                if count > MAX_PAGES:
-                    raise ReadError(f"the PDF too large: more than {MAX_PAGES:,} pages (the limit)")
             self.count: int = len(pdf.pages)
-        except ReadError:
-            raise
         except Exception as exc:
             raise page_tree_error(pdf.doc, exc) from None
 

@@ -15,11 +15,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from pdfminer.pdfpage import PDFPage
-from pdfminer.pdftypes import PDFStream, resolve1
-from pdfminer.psparser import LIT
+from pdfminer.pdftypes import PDFStream, dict_value, resolve1
+from pdfminer.psparser import LIT, PSLiteral
 
 from gongkai.errors import ReadError
-from gongkai_pdf.limits import MAX_PAGES, ReferenceCycle
+from gongkai_pdf import limits
+from gongkai_pdf.limits import ReferenceCycle
 from gongkai_pdf.page import MAX_WARNING, TRUNCATED, one_line
 
 
@@ -57,8 +58,8 @@ def page_objects(doc: Any) -> list[PDFPage]:
     pages = []
     try:
         for count, page in enumerate(PDFPage.create_pages(doc), start=1):
-            if count > MAX_PAGES:
-                raise ReadError(f"the PDF too large: more than {MAX_PAGES:,} pages (the limit)")
+            if count > limits.MAX_PAGES:
+                raise ReadError(f"the PDF too large: more than {limits.MAX_PAGES:,} pages (the limit)")
             pages.append(page)
     except ReadError:
         raise
@@ -72,6 +73,11 @@ def page_tree_error(doc: Any, exc: BaseException) -> ReadError:
     inner = unwrapped(exc)
     if isinstance(inner, ReferenceCycle):
         return ReadError(f"corrupt PDF: {inner}")
+    return box_error(doc) or ReadError(f"corrupt PDF: its pages cannot be read ({cause(inner)})")
+
+
+def box_error(doc: Any) -> ReadError | None:
+    """The first page without a usable box (pdfplumber needs them all), as an error; None when all have one."""
     try:
         for number, attrs in enumerate(_page_dicts(doc), start=1):
             for key in _BOXES:
@@ -81,7 +87,7 @@ def page_tree_error(doc: Any, exc: BaseException) -> ReadError:
         return ReadError(f"corrupt PDF: {cycle}")
     except Exception:  # the page tree itself is damaged: the cause met first says so
         pass
-    return ReadError(f"corrupt PDF: its pages cannot be read ({cause(inner)})")
+    return None
 
 
 # The boxes pdfplumber reads of every page; the first two are inherited from the page tree above a page.
@@ -93,7 +99,7 @@ def _page_dicts(doc: Any) -> Iterator[dict[str, object]]:
     todo: list[tuple[object, dict[str, object]]] = [(doc.catalog.get("Pages"), {})]
     seen: set[int] = set()
     count = 0
-    while todo and count < MAX_PAGES:
+    while todo and count < limits.MAX_PAGES:
         ref, inherited = todo.pop()
         node = resolve1(ref)
         if not isinstance(node, dict) or id(node) in seen:
@@ -158,3 +164,31 @@ def cause(exc: BaseException) -> str:
         return "its objects nest too deeply, or refer to each other in a cycle"
     text = re.sub(r"^PdfminerException\((.*)\)$", r"\1", " ".join(str(exc).split()))
     return one_line(text) or type(exc).__name__
+
+
+# Blend modes that paint as if there were none: a fill in them hides what is under it.
+_OPAQUE_BLENDS = frozenset({"Normal", "Compatible"})
+
+
+def translucent(resources: dict[object, object]) -> bool:
+    """Whether a graphics state of `resources` sets a fill alpha below 1, a blend mode or a soft mask."""
+    try:
+        states = dict_value(resources.get("ExtGState"))
+    except Exception:  # a malformed resource: pdfminer ignores graphics states anyway
+        return False
+    for spec in states.values():
+        try:
+            state = dict_value(spec)
+            alpha = resolve1(state.get("ca", 1))
+            blend = resolve1(state.get("BM"))
+            blend = resolve1(blend[0]) if isinstance(blend, list) and blend else blend
+            mask = resolve1(state.get("SMask"))
+        except Exception:  # unreadable: assume the worst
+            return True
+        if isinstance(alpha, int | float) and alpha < 1:
+            return True
+        if blend is not None and not (isinstance(blend, PSLiteral) and blend.name in _OPAQUE_BLENDS):
+            return True
+        if mask is not None and not (isinstance(mask, PSLiteral) and mask.name == "None"):
+            return True
+    return False
