@@ -59,7 +59,7 @@ from gongkai_pdf.page import (
     white,
     white_on_ground,
 )
-from gongkai_pdf.preflight import PageFacts, check_page
+from gongkai_pdf.preflight import PageFacts, Preflight
 from gongkai_pdf.structure import DamageLog, box_error, cause, damage_log, lost_streams, open_error, page_objects
 
 FILLED_MODES = frozenset({0, 2, 4, 6})  # text render modes painting the glyph (PDF 32000 §9.3.6)
@@ -76,13 +76,14 @@ class PdfiumPages:
         self._pages = pages
         self._damage = damage
         self._budget = budget
+        self._preflight = Preflight(budget)
         self.count = len(pages)
 
     def __iter__(self) -> Iterator[PageData]:
         for number, page in enumerate(self._pages, start=1):
             self._damage.messages.clear()
             try:
-                facts = check_page(page, number, self._budget)
+                facts = self._preflight.check_page(page, number)
                 if number > len(self._pdf):
                     raise ReadError(f"corrupt PDF: page {number} cannot be read (PDFium finds no such page)")
                 data = _draw(self._pdf, number, self._budget, facts)
@@ -369,6 +370,18 @@ class _TextObject:
     descent: float  # the font's descent, a share of the size (negative below the baseline)
     ink: Ink
 
+    @property
+    def upright(self) -> bool:
+        """Text along the page, the right way up (nearly all): its boxes need no turning."""
+        a, b, c, d, _, _ = self.matrix
+        return b == 0 and c == 0 and a > 0 and d > 0
+
+    @property
+    def rise(self) -> tuple[float, float]:
+        """How far above the baseline an upright glyph's box starts and ends, in page space."""
+        d = self.matrix[3]
+        return d * self.descent * self.size, d * (self.descent + 1) * self.size
+
 
 def _native(function: Any, restype: Any, *argtypes: Any) -> Any:
     """A PDFium function taking and giving plain addresses and numbers: the bindings' own check and wrap
@@ -403,6 +416,9 @@ def _glyphs(textpage: Any, frame: _Frame, budget: Budget, descents: dict[str, fl
     out: list[tuple[int, Char]] = []
     x, y, loose = ctypes.c_double(), ctypes.c_double(), fpdf.FS_RECTF()
     at_x, at_y, at_loose = ctypes.addressof(x), ctypes.addressof(y), ctypes.addressof(loose)
+    unturned = frame.ctm[:4] == _IDENTITY[:4]
+    left, flip = frame.ctm[4] + frame.shift_x, frame.top - frame.ctm[5]  # unturned: x + left, flip - y
+    fast: dict[int, tuple[float, float] | None] = {}  # an upright text object's rise, for the short road
     for index in range(max(count, 0)):
         address = _TEXT_OBJECT(page, index)
         if not address:
@@ -410,12 +426,18 @@ def _glyphs(textpage: Any, frame: _Frame, budget: Budget, descents: dict[str, fl
         shared = objects.get(address)
         if shared is None:
             shared = objects[address] = _text_object(page, index, address, descents, fonts)
+            fast[address] = shared.rise if unturned and shared.upright else None
         budget.char()
         code = _UNICODE(page, index)
         text = f"(cid:{code})" if _UNMAPPED(page, index) == 1 else chr(code)
         _ORIGIN(page, index, at_x, at_y)
         _LOOSE_BOX(page, index, at_loose)
-        out.append((address, _char(text, x.value, y.value, loose, shared, frame)))
+        rise = fast[address]
+        if rise is None:
+            out.append((address, _char(text, x.value, y.value, loose, shared, frame)))
+            continue
+        x0, low, high = x.value + left, flip - y.value - rise[1], flip - y.value - rise[0]
+        out.append((address, Char(text, x0, x0 + abs(loose.right - loose.left), low, high, high - low, shared.ink)))
     return out
 
 

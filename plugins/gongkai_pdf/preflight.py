@@ -47,55 +47,73 @@ class PageFacts:
     translucent: bool = False  # a graphics state may make a fill see-through (`structure.translucent`)
 
 
-def check_page(page: PDFPage, number: int, budget: Budget) -> PageFacts:
-    """Measure what page `number` asks PDFium to build; ReadError naming the limit it passes.
+class Preflight:
+    """The measuring of one document's pages, in turn, against its `Budget`.
 
-    The content streams are decoded here too (their size known), so that
-    pdfminer says what of them is damaged, as when it draws them.
+    A page's resources are looked at once: pages and forms sharing them (a
+    report's pages share their fonts) are not measured again.
     """
-    budget.start_page(number)
-    resources = _dict(page.resources)
-    facts = PageFacts()
-    _measure_resources(resources, budget, facts)
-    drawn: list[str] = []
-    for obj in page.contents or ():
-        stream = resolve1(obj)
-        if isinstance(stream, PDFStream):
-            budget.content(stream)
-            drawn += _names_drawn(stream)
-    if _dict(resources.get("XObject")):
-        _draw(drawn, resources, budget, 0, facts)
-    return facts
 
+    def __init__(self, budget: Budget) -> None:
+        self.budget = budget
+        self._seen: dict[int, tuple[dict[str, float], bool]] = {}  # resources: their fonts' descents, see-through
+        self._kept: list[object] = []  # the resources looked at, alive while their ids are keys
 
-def _draw(names: Iterable[str], resources: dict[object, object], budget: Budget, depth: int, facts: PageFacts) -> None:
-    xobjects = _dict(resources.get("XObject"))
-    for name in names:
-        budget.xobject()
-        xobject = resolve1(xobjects.get(name))
-        if not isinstance(xobject, PDFStream) or resolve1(xobject.get("Subtype")) is not _FORM:
-            continue  # a picture (drawn once, never decoded for text), or a name the page does not have
-        if depth >= limits.MAX_XOBJECT_DEPTH:
-            raise ReadError(
-                f"corrupt PDF: page {budget.page} draws XObjects inside XObjects more than "
-                f"{limits.MAX_XOBJECT_DEPTH} deep (the limit)"
-            )
-        inner = _dict(xobject.get("Resources")) or resources  # a form without its own uses the page's
-        _measure_resources(inner, budget, facts)
-        budget.content(xobject)
-        _draw(_names_drawn(xobject) if _dict(inner.get("XObject")) else (), inner, budget, depth + 1, facts)
+    def check_page(self, page: PDFPage, number: int) -> PageFacts:
+        """Measure what page `number` asks PDFium to build; ReadError naming the limit it passes.
 
+        The content streams are decoded here too (their size known), so that
+        pdfminer says what of them is damaged, as when it draws them.
+        """
+        budget = self.budget
+        budget.start_page(number)
+        resources = _dict(page.resources)
+        facts = PageFacts()
+        self._resources(resources, facts)
+        drawn: list[str] = []
+        for obj in page.contents or ():
+            stream = resolve1(obj)
+            if isinstance(stream, PDFStream):
+                budget.content(stream)
+                drawn += _names_drawn(stream)
+        if _dict(resources.get("XObject")):
+            self._draw(drawn, resources, 0, facts)
+        return facts
 
-def _measure_resources(resources: dict[object, object], budget: Budget, facts: PageFacts) -> None:
-    for name, descent in font_descents(resources).items():
-        facts.descents.setdefault(name, descent)
-    facts.translucent = facts.translucent or translucent(resources)
-    for stream, what in font_streams(resources):
-        size = budget.measure(stream, what)
-        if what in PARSED and size > limits.MAX_PARSED_FONT_BYTES:
-            raise ReadError(
-                f"page {budget.page} too large: {what} of {size:,} bytes, the limit is {limits.MAX_PARSED_FONT_BYTES:,}"
-            )
+    def _draw(self, names: Iterable[str], resources: dict[object, object], depth: int, facts: PageFacts) -> None:
+        budget = self.budget
+        xobjects = _dict(resources.get("XObject"))
+        for name in names:
+            budget.xobject()
+            xobject = resolve1(xobjects.get(name))
+            if not isinstance(xobject, PDFStream) or resolve1(xobject.get("Subtype")) is not _FORM:
+                continue  # a picture (drawn once, never decoded for text), or a name the page does not have
+            if depth >= limits.MAX_XOBJECT_DEPTH:
+                raise ReadError(
+                    f"corrupt PDF: page {budget.page} draws XObjects inside XObjects more than "
+                    f"{limits.MAX_XOBJECT_DEPTH} deep (the limit)"
+                )
+            inner = _dict(xobject.get("Resources")) or resources  # a form without its own uses the page's
+            self._resources(inner, facts)
+            budget.content(xobject)
+            self._draw(_names_drawn(xobject) if _dict(inner.get("XObject")) else (), inner, depth + 1, facts)
+
+    def _resources(self, resources: dict[object, object], facts: PageFacts) -> None:
+        """The fonts of a resource dictionary measured (once), their descents and its graphics states noted."""
+        seen = self._seen.get(id(resources))
+        if seen is None:
+            for stream, what in font_streams(resources):
+                size = self.budget.measure(stream, what)
+                if what in PARSED and size > limits.MAX_PARSED_FONT_BYTES:
+                    raise ReadError(
+                        f"page {self.budget.page} too large: {what} of {size:,} bytes, "
+                        f"the limit is {limits.MAX_PARSED_FONT_BYTES:,}"
+                    )
+            seen = self._seen[id(resources)] = (font_descents(resources), translucent(resources))
+            self._kept.append(resources)
+        for name, descent in seen[0].items():
+            facts.descents.setdefault(name, descent)
+        facts.translucent = facts.translucent or seen[1]
 
 
 def font_descents(resources: dict[object, object]) -> dict[str, float]:
