@@ -34,7 +34,9 @@ Ink = Literal["seen", "invisible", "white", "slanted"]
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a page makes thousands of glyphs, and a frozen dataclass takes five times as long to make
+# (1.5 µs). Nothing changes a Char once made (`dataclasses.replace` makes another); it hashes by value.
+@dataclass(slots=True, unsafe_hash=True)
 class Char:
     """One glyph with its text and box (points, top-down coordinates as pdfplumber gives them)."""
 
