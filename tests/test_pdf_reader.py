@@ -31,6 +31,7 @@ from PIL import Image
 
 import gongkai
 import gongkai_pdf
+import gongkai_pdf.covered
 import gongkai_pdf.extract
 import gongkai_pdf.ink
 import gongkai_pdf.limits
@@ -41,14 +42,27 @@ from gongkai.layout import Grid, GridCell, Layout, Line, Piece
 from gongkai_pdf import PdfReader
 from gongkai_pdf.build import build_layout
 from gongkai_pdf.extract import Char, PageData, Segment, open_pdf
+from gongkai_pdf.reader import ENGINES
 
 DATA = Path(__file__).parent / "data" / "pdf"
 READER = PdfReader()
 A4 = (595.0, 842.0)
+# The engine the helpers read with; the `engine` fixture runs a test through each in turn.
+ENGINE = ENGINES[0]
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setattr(sys.modules[__name__], "ENGINE", request.param)
+    return str(request.param)
+
+
+def options() -> dict[str, str]:
+    return {"engine": ENGINE}
 
 
 def read(name: str) -> Layout:
-    return READER.read(Document(data=(DATA / name).read_bytes(), name=name))
+    return READER.read(Document(data=(DATA / name).read_bytes(), name=name, options=options()))
 
 
 def expected(name: str) -> dict[str, Any]:
@@ -103,7 +117,7 @@ def test_sniff() -> None:
 
 @pytest.mark.parametrize(("name", "template"), [("gov2021_ruled", "gov-2021"), ("gov2019_ruled", "gov-2019")])
 def test_ruled_report_reads_cell_for_cell(name: str, template: str) -> None:
-    report = gongkai.convert(DATA / f"{name}.pdf")
+    report = gongkai.convert(DATA / f"{name}.pdf", options=options())
     assert (report.template, report.status) == (template, "ok")
     assert report.values() == expected(name)["tables"]
     assert not [f for f in report.findings if f.severity == "error"]
@@ -111,7 +125,7 @@ def test_ruled_report_reads_cell_for_cell(name: str, template: str) -> None:
     assert report.meta.year == (2021 if template == "gov-2021" else 2020)
 
 
-def test_ruled_tables_are_grids_with_merged_cells() -> None:
+def test_ruled_tables_are_grids_with_merged_cells(engine: str) -> None:
     layout = read("gov2021_ruled.pdf")
     assert (layout.format, layout.pages) == ("pdf", 4)
     two, three, four = grids(layout)
@@ -128,7 +142,7 @@ def test_ruled_tables_are_grids_with_merged_cells() -> None:
     assert [g.index for g in (two, three, four)] == [0, 1, 2]
 
 
-def test_table_three_over_a_page_break_is_one_grid_without_its_repeated_header() -> None:
+def test_table_three_over_a_page_break_is_one_grid_without_its_repeated_header(engine: str) -> None:
     layout = read("gov2021_ruled.pdf")
     three = grid_with(layout, "申请人情况")
     assert {c.where.page for c in three.cells} == {2, 3}
@@ -329,13 +343,13 @@ def test_a_page_number_cut_off_takes_its_characters_with_it() -> None:
 # --- unruled tables: the token path ---------------------------------------------------------------
 
 
-def test_unruled_report_reads_through_lines() -> None:
+def test_unruled_report_reads_through_lines(engine: str) -> None:
     layout = read("gov2021_unruled.pdf")
     assert not grids(layout)
     rows = [[p.text for p in b.cells] for b in layout.blocks if isinstance(b, Line)]
     assert ["规章", "2", "1", "37"] in rows  # split into cells at the wide gaps
     assert ["行政事业性收费", "96171.6"] in rows
-    report = gongkai.convert(DATA / "gov2021_unruled.pdf")
+    report = gongkai.convert(DATA / "gov2021_unruled.pdf", options=options())
     assert (report.template, report.status) == ("gov-2021", "ok")
     assert report.values() == expected("gov2021_unruled")["tables"]
 
@@ -343,7 +357,7 @@ def test_unruled_report_reads_through_lines() -> None:
 # --- pages turned sideways -------------------------------------------------------------------------
 
 
-def test_sideways_page_is_read_upright() -> None:
+def test_sideways_page_is_read_upright(engine: str) -> None:
     layout = read("sideways.pdf")
     assert lines(layout)[0] == "某县某局2021年政府信息公开工作年度报告"
     (grid,) = grids(layout)
@@ -361,24 +375,24 @@ def test_text_running_down_or_up_the_page_is_turned(down: bool) -> None:
 # --- pages without usable text --------------------------------------------------------------------
 
 
-def test_scan_needs_ocr(tmp_path: Path) -> None:
+def test_scan_needs_ocr(tmp_path: Path, engine: str) -> None:
     layout = read("scan.pdf")
     assert (layout.image_pages, layout.blocks) == ([1], [])
-    report = gongkai.convert(DATA / "scan.pdf")
+    report = gongkai.convert(DATA / "scan.pdf", options=options())
     assert report.status == "needs_ocr"
     out = tmp_path / "scan.json"
-    done = cli("convert", str(DATA / "scan.pdf"), "-o", str(out))
+    done = cli("convert", "-R", f"engine={ENGINE}", str(DATA / "scan.pdf"), "-o", str(out))
     assert done.returncode == 1
     assert "OCR is needed" in done.stderr and "Traceback" not in done.stderr
     assert not out.exists()
 
 
-def test_garbled_text_layer_is_reported_and_left_out() -> None:
+def test_garbled_text_layer_is_reported_and_left_out(engine: str) -> None:
     """A PDF whose fonts lost their ToUnicode maps: pdfminer gives "(cid:N)" for every glyph."""
     layout = read("garbled.pdf")
     assert layout.problems == ["page 1: the text layer is garbled (unmapped glyphs); OCR is needed"]
     assert layout.blocks == [] and layout.image_pages == [1]
-    report = gongkai.convert(DATA / "garbled.pdf")
+    report = gongkai.convert(DATA / "garbled.pdf", options=options())
     assert report.status == "needs_ocr"
     assert any(f.code == "reader" and "garbled" in f.message for f in report.findings)
 
@@ -408,17 +422,17 @@ def test_page_without_text_but_with_a_picture_needs_ocr() -> None:
 # --- encryption -----------------------------------------------------------------------------------
 
 
-def test_encrypted_with_an_empty_password_opens() -> None:
-    report = gongkai.convert(DATA / "encrypted_empty.pdf")
+def test_encrypted_with_an_empty_password_opens(engine: str) -> None:
+    report = gongkai.convert(DATA / "encrypted_empty.pdf", options=options())
     assert report.template == "gov-2021"
     assert report.values() == expected("gov2021_ruled")["tables"]
 
 
-def test_encrypted_with_a_password_is_a_clear_error(tmp_path: Path) -> None:
+def test_encrypted_with_a_password_is_a_clear_error(tmp_path: Path, engine: str) -> None:
     with pytest.raises(ReadError, match=r"^encrypted PDF: it needs a password$"):
-        gongkai.convert(DATA / "encrypted_password.pdf")
+        gongkai.convert(DATA / "encrypted_password.pdf", options=options())
     out = tmp_path / "out.json"
-    done = cli("convert", str(DATA / "encrypted_password.pdf"), "-o", str(out))
+    done = cli("convert", "-R", f"engine={ENGINE}", str(DATA / "encrypted_password.pdf"), "-o", str(out))
     assert done.returncode == 1
     assert done.stderr == f"gongkai: {DATA / 'encrypted_password.pdf'}: encrypted PDF: it needs a password\n"
     assert not out.exists()
@@ -448,21 +462,21 @@ BAD: dict[str, tuple[Callable[[], bytes], str]] = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD))
-def test_bad_input_is_a_one_line_error(case: str, tmp_path: Path) -> None:
+def test_bad_input_is_a_one_line_error(case: str, tmp_path: Path, engine: str) -> None:
     make, cause = BAD[case]
     path = tmp_path / f"{case}.pdf"
     path.write_bytes(make())
     with pytest.raises(ReadError) as caught:
-        gongkai.convert(path)
+        gongkai.convert(path, options=options())
     assert str(caught.value) == cause
     out = tmp_path / "out.json"
-    done = cli("convert", str(path), "-o", str(out))
+    done = cli("convert", "-R", f"engine={ENGINE}", str(path), "-o", str(out))
     assert done.returncode == 1
     assert done.stderr == f"gongkai: {path}: {cause}\n"
     assert not out.exists()
 
 
-def test_damaged_page_is_noted_not_printed(tmp_path: Path) -> None:
+def test_damaged_page_is_noted_not_printed(tmp_path: Path, engine: str) -> None:
     """Page 1's content stream zeroed in the middle: pdfminer decodes it to nothing, silently."""
     data = (DATA / "gov2021_ruled.pdf").read_bytes()
     at = data.index(b"stream") + 60
@@ -472,13 +486,13 @@ def test_damaged_page_is_noted_not_printed(tmp_path: Path) -> None:
     assert layout.problems[0] == (
         "page 1: the PDF is damaged here (a content stream cannot be decompressed); some of its content may be missing"
     )
-    done = cli("convert", str(path), "-o", str(tmp_path / "out.json"))
+    done = cli("convert", "-R", f"engine={ENGINE}", str(path), "-o", str(tmp_path / "out.json"))
     assert (done.returncode, done.stderr) == (0, "")  # no library warning on stderr
     findings = json.loads((tmp_path / "out.json").read_text("utf-8"))["findings"]
     assert any(f["code"] == "reader" and "damaged" in f["message"] for f in findings)
 
 
-def test_damaged_streams_never_escape_as_anything_but_a_read_error() -> None:
+def test_damaged_streams_never_escape_as_anything_but_a_read_error(engine: str) -> None:
     data = (DATA / "gov2021_ruled.pdf").read_bytes()
     rng = random.Random(3)
     for _ in range(5):
@@ -641,7 +655,7 @@ def pages_pdf(
 
 
 def read_bytes(data: bytes) -> Layout:
-    return READER.read(Document(data=data, name="hostile.pdf"))
+    return READER.read(Document(data=data, name="hostile.pdf", options=options()))
 
 
 def refused(data: bytes) -> tuple[str, int]:
@@ -658,7 +672,7 @@ def refused(data: bytes) -> tuple[str, int]:
 STREAM_LIMIT = "decompresses to more than 67,108,864 bytes (the limit per stream)"
 
 
-def test_a_flate_bomb_is_refused_before_it_is_inflated() -> None:
+def test_a_flate_bomb_is_refused_before_it_is_inflated(engine: str) -> None:
     """1.5 MB of PDF inflating to 1.5 GB took 3.1 GB; 256 MiB here, measured a chunk at a time."""
     bomb = (
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(spaces_deflated()) + spaces_deflated() + b"\nendstream"
@@ -668,7 +682,7 @@ def test_a_flate_bomb_is_refused_before_it_is_inflated() -> None:
     assert peak < 200 * 2**20
 
 
-def test_a_bomb_behind_two_filters_is_refused() -> None:
+def test_a_bomb_behind_two_filters_is_refused(engine: str) -> None:
     twice = zlib.compress(spaces_deflated())
     bomb = stream(twice, b"/Filter [/FlateDecode /FlateDecode]")
     cause, peak = refused(pages_pdf(bomb))
@@ -676,15 +690,16 @@ def test_a_bomb_behind_two_filters_is_refused() -> None:
     assert peak < 200 * 2**20
 
 
-def test_a_run_length_bomb_is_refused() -> None:
+def test_a_run_length_bomb_is_refused(engine: str) -> None:
     runs = bytes([129, 0x20]) * 600_000  # 1.2 MB of runs of 128 spaces: 77 MB
     cause, _ = refused(pages_pdf(stream(runs, b"/Filter /RunLengthDecode")))
     assert cause == f"page 1 too large: a content stream {STREAM_LIMIT}"
 
 
-def test_a_million_characters_in_one_run_are_refused_at_the_limit() -> None:
-    """One text run of a million characters took 128 s and 2 GB: now refused after 50,000."""
-    content = b"BT /F1 1 Tf 10 400 Td (" + b"A" * 1_000_000 + b") Tj ET"
+def test_a_million_characters_in_one_run_are_refused_at_the_limit(engine: str) -> None:
+    """One text run of a million characters took 128 s and 2 GB: now a page is refused after 50,000 (here
+    forty runs of 25,000: PDFium keeps at most 32,767 glyphs of one string)."""
+    content = b"BT /F1 1 Tf 10 400 Td " + (b"(" + b"A" * 25_000 + b") Tj ") * 40 + b"ET"
     cause, peak = refused(pages_pdf(flate(content)))
     assert cause == "page 1 too large: more than 50,000 characters (the limit per page)"
     assert peak < 200 * 2**20
@@ -703,7 +718,7 @@ def forms_pdf(levels: int, fan: int) -> bytes:
     return pages_pdf(b"/X Do", resources=b"<< /XObject << /X 6 0 R >> >>", more=forms)
 
 
-def test_shared_forms_drawing_each_other_are_refused_at_the_limit() -> None:
+def test_shared_forms_drawing_each_other_are_refused_at_the_limit(engine: str) -> None:
     """A billion drawings from 2 KB (the review's 8 KB ran past 300 s): refused after 10,000."""
     data = forms_pdf(levels=9, fan=10)
     assert len(data) < 8192
@@ -711,19 +726,22 @@ def test_shared_forms_drawing_each_other_are_refused_at_the_limit() -> None:
     assert cause == "page 1 too large: more than 10,000 XObjects drawn (the limit per page)"
 
 
-def test_forms_nested_past_the_limit_are_refused() -> None:
+def test_forms_nested_past_the_limit_are_refused(engine: str) -> None:
     cause, _ = refused(forms_pdf(levels=40, fan=1))
     assert cause == "corrupt PDF: page 1 draws XObjects inside XObjects more than 32 deep (the limit)"
     assert lines(read_bytes(forms_pdf(levels=30, fan=1))) == ["x"]
 
 
-def test_graphics_states_saved_past_the_limit_are_refused() -> None:
+def test_graphics_states_saved_past_the_limit_are_refused(engine: str) -> None:
+    if engine == "pdfium":  # C keeps the states: a hundred thousand cost it nothing
+        assert lines(read_bytes(pages_pdf(b"q " * 100_000 + HELLO))) == ["Annual report"]
+        return
     cause, _ = refused(pages_pdf(b"q " * 1001 + HELLO))
     assert cause == "page 1 too large: more than 1,000 graphics states saved and not restored (the limit)"
     assert lines(read_bytes(pages_pdf(b"q " * 1000 + HELLO))) == ["Annual report"]
 
 
-def test_a_font_map_bomb_is_refused() -> None:
+def test_a_font_map_bomb_is_refused(engine: str) -> None:
     bomb = (
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(spaces_deflated()) + spaces_deflated() + b"\nendstream"
     )
@@ -748,12 +766,16 @@ def test_a_font_map_bomb_is_refused() -> None:
     ],
 )
 def test_each_page_limit_says_which_it_is(
-    monkeypatch: pytest.MonkeyPatch, limit: str, value: int, content: bytes, cause: str
+    monkeypatch: pytest.MonkeyPatch, limit: str, value: int, content: bytes, cause: str, engine: str
 ) -> None:
-    """Each limit (made small here, so that reaching it is quick) refuses with a cause naming it."""
+    """Each limit (made small here, so that reaching it is quick) refuses with a cause naming it; PDFium
+    runs operators in C, uncounted (what it runs is bounded by the size of the content)."""
     monkeypatch.setattr(gongkai_pdf.limits, limit, value)
     form = stream(b" " * 1_000, b"/Type /XObject /Subtype /Form /BBox [0 0 10 10]")
     data = pages_pdf(content, resources=b"<< /XObject << /X 6 0 R >> >>", more=[form])
+    if engine == "pdfium" and limit == "MAX_PAGE_OPERATIONS":
+        assert read_bytes(data).pages == 1
+        return
     message, _ = refused(data)
     assert message.startswith(cause), message
 
@@ -775,15 +797,20 @@ def test_each_page_limit_says_which_it_is(
     ],
 )
 def test_each_document_limit_says_which_it_is(
-    monkeypatch: pytest.MonkeyPatch, limit: str, value: int, cause: str
+    monkeypatch: pytest.MonkeyPatch, limit: str, value: int, cause: str, engine: str
 ) -> None:
     monkeypatch.setattr(gongkai_pdf.limits, limit, value)
+    if engine == "pdfium" and limit == "MAX_DOCUMENT_OPERATIONS":
+        assert read_bytes(pages_pdf(HELLO, HELLO)).pages == 2
+        return
     message, _ = refused(pages_pdf(HELLO, HELLO))
     assert message.startswith(cause), message
 
 
-def test_more_pages_than_the_limit_are_refused_before_they_are_made(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(gongkai_pdf.extract, "MAX_PAGES", 2)
+def test_more_pages_than_the_limit_are_refused_before_they_are_made(
+    monkeypatch: pytest.MonkeyPatch, engine: str
+) -> None:
+    monkeypatch.setattr(gongkai_pdf.limits, "MAX_PAGES", 2)
     message, _ = refused(pages_pdf(HELLO, HELLO, HELLO))
     assert message == "the PDF too large: more than 2 pages (the limit)"
     assert read_bytes(pages_pdf(HELLO, HELLO)).pages == 2
@@ -836,7 +863,7 @@ def page_object(font: int, contents: int) -> bytes:
     return b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] %s /Contents %d 0 R >>" % (resources, contents)
 
 
-def test_an_object_stream_bomb_is_refused_before_any_object_is_read() -> None:
+def test_an_object_stream_bomb_is_refused_before_any_object_is_read(engine: str) -> None:
     page = page_object(font=6, contents=4)
     regular = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", page, stream(HELLO)]
     assert lines(read_bytes(object_stream_pdf({6: FONT}, [*regular, b"null"]))) == ["Annual report"]
@@ -853,7 +880,7 @@ def test_an_object_stream_bomb_is_refused_before_any_object_is_read() -> None:
     ],
 )
 def test_references_going_round_in_a_circle_are_an_error_not_a_hang(
-    case: str, objects: list[bytes], cause: str
+    case: str, objects: list[bytes], cause: str, engine: str
 ) -> None:
     """`6 0 obj 6 0 R endobj` as a page's content: pdfminer asked for object 6 for ever."""
     page = page_object(font=5, contents=6)
@@ -912,9 +939,14 @@ def corrupt_page(entries: bytes, *more: bytes) -> bytes:
         "colorspace-holding-itself",
     ],
 )
-def test_a_damaged_page_tree_is_one_line_naming_the_damage(data: bytes, cause: str) -> None:
+def test_a_damaged_page_tree_is_one_line_naming_the_damage(data: bytes, cause: str, engine: str) -> None:
     """Before: "pdf reader failed: TypeError: 'NoneType' object is not iterable", "maximum recursion depth
-    exceeded", or no answer at all."""
+    exceeded", or no answer at all. (PDFium reads the page whose picture's colour space holds itself: it
+    never looks into the picture, and the page has nothing else.)"""
+    if engine == "pdfium" and "cannot be read" in cause:
+        layout = read_bytes(data)
+        assert (layout.pages, lines(layout)) == (1, [])
+        return
     message, _ = refused(data)
     assert message == cause
 
@@ -923,7 +955,7 @@ WIDE_ROWS = b"/DecodeParms << /Predictor 12 /Columns 99999999 >>"
 WIDE_CAUSE = "corrupt PDF: a stream's predictor rows are 99,999,999 bytes wide, the limit is 1,048,576"
 
 
-def test_a_predictor_asking_for_rows_of_a_hundred_megabytes_is_refused() -> None:
+def test_a_predictor_asking_for_rows_of_a_hundred_megabytes_is_refused(engine: str) -> None:
     """pdfminer allocates a predictor's row before it reads a byte: 50 bytes asked for 800 MB (fuzzing found it)."""
     page = page_object(font=4, contents=5)
     regular = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", page, FONT]
@@ -937,7 +969,7 @@ def test_a_predictor_asking_for_rows_of_a_hundred_megabytes_is_refused() -> None
     assert lines(read_bytes(pdf_file([*regular, narrow]))) == ["Annual report"]
 
 
-def test_a_cross_reference_stream_with_such_a_predictor_is_refused_while_opening() -> None:
+def test_a_cross_reference_stream_with_such_a_predictor_is_refused_while_opening(engine: str) -> None:
     page = page_object(font=6, contents=4)
     regular = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", page, stream(HELLO)]
     data = object_stream_pdf({6: FONT}, [*regular, b"null"])
@@ -946,7 +978,7 @@ def test_a_cross_reference_stream_with_such_a_predictor_is_refused_while_opening
     assert message == WIDE_CAUSE and peak < 100 * 2**20
 
 
-def test_a_stream_with_a_byte_after_its_end_is_measured_not_looped_on() -> None:
+def test_a_stream_with_a_byte_after_its_end_is_measured_not_looped_on(engine: str) -> None:
     """zlib leaves bytes after the end of a stream in its tail when output was cut at the chunk size: the
     measuring looped on them for ever, for a content stream over a megabyte that counts its end of line
     in its /Length (writers do; fuzzing found it)."""
@@ -968,7 +1000,7 @@ def shown(*operations: bytes, resources: bytes = b"<< /Font << /F1 3 0 R >> >>",
     return read_bytes(pages_pdf(b"\n".join(operations), resources=resources, **more))
 
 
-def test_a_glyph_drawn_twice_to_fake_bold_type_is_read_once() -> None:
+def test_a_glyph_drawn_twice_to_fake_bold_type_is_read_once(engine: str) -> None:
     """Writers embolden by drawing a line again a fraction of a point to the right: "1188" was read for "18"."""
     label = text(72, 700, b"Granted")
     figures = [text(150.3 + dx, 700 + dy, b"18  20") for dx, dy in ((0, 0), (0.35, 0), (0.7, 0.2))]
@@ -977,7 +1009,7 @@ def test_a_glyph_drawn_twice_to_fake_bold_type_is_read_once() -> None:
     assert lines(shown(label, text(150, 700, b"11", size=3), text(150.35, 700, b"11", size=3))) == ["Granted 11"]
 
 
-def test_invisible_text_is_read_only_where_the_page_shows_it_as_a_picture() -> None:
+def test_invisible_text_is_read_only_where_the_page_shows_it_as_a_picture(engine: str) -> None:
     """Text render mode 3 paints nothing: a stale figure left invisible under the new one read as "2118".
     A scan's OCR layer is invisible too, over the picture of the page: that is what the page shows."""
     label = text(72, 700, b"Granted")
@@ -995,7 +1027,7 @@ def test_invisible_text_is_read_only_where_the_page_shows_it_as_a_picture() -> N
     assert lines(shown(ocr)) == ["Granted 18"]  # the only text of its page (glyphs drawn as outlines over it)
 
 
-def test_white_text_is_not_read_unless_it_stands_on_a_coloured_ground() -> None:
+def test_white_text_is_not_read_unless_it_stands_on_a_coloured_ground(engine: str) -> None:
     label = text(72, 700, b"Granted")
     assert lines(shown(label, b"1 g", text(150, 700, b"21"), b"0 g", text(180, 700, b"18"))) == ["Granted 18"]
     assert lines(shown(label, b"1 1 1 rg", text(150, 700, b"21"), b"0 g", text(180, 700, b"18"))) == ["Granted 18"]
@@ -1004,7 +1036,7 @@ def test_white_text_is_not_read_unless_it_stands_on_a_coloured_ground() -> None:
     assert lines(shown(label, *heading)) == ["Granted Total"]
 
 
-def test_text_whited_out_by_a_rectangle_drawn_over_it_is_not_read() -> None:
+def test_text_whited_out_by_a_rectangle_drawn_over_it_is_not_read(engine: str) -> None:
     """An edited figure: the old one covered by a white box, the new one written over it ("2118" was read)."""
     label = text(72, 700, b"Granted")
     old, white_box, new = text(150, 700, b"21"), b"1 g 145 695 40 20 re f 0 g", text(150, 700, b"18")
@@ -1019,17 +1051,17 @@ def test_text_whited_out_by_a_rectangle_drawn_over_it_is_not_read() -> None:
 PER_PAGE = "(the limit per page)"
 
 
-def test_looking_for_text_under_white_areas_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_looking_for_text_under_white_areas_is_bounded(monkeypatch: pytest.MonkeyPatch, engine: str) -> None:
     """Looking under the white areas drawn over text is counted (each square of an area, each glyph drawn
     before it there): past the limit (made small here) the page is refused with a cause naming it."""
-    monkeypatch.setattr(gongkai_pdf.ink, "MAX_PAGE_COVER_CHECKS", 50)
+    monkeypatch.setattr(gongkai_pdf.covered, "MAX_PAGE_COVER_CHECKS", 50)
     figures = [text(72 + 30 * (n % 15), 700 - 15 * (n // 15), b"%d" % n) for n in range(60)]
     message, _ = refused(pages_pdf(b"\n".join([*figures, b"1 g 0 0 595 842 re f"])))
     assert message == f"page 1 too large: more than 50 looks for text under white areas drawn over it {PER_PAGE}"
     assert len(lines(shown(*figures[:2], b"1 g 0 0 10 10 re f"))) == 1  # a small one, far from the text
 
 
-def test_a_diagonal_watermark_is_not_read() -> None:
+def test_a_diagonal_watermark_is_not_read(engine: str) -> None:
     """A watermark printed at 35 degrees over a table scattered its digits into the rows ("2023" into figures)."""
     turn = b"0.8192 0.5736 -0.5736 0.8192 100 520 Tm"
     watermark = b"BT 0.85 g /F1 40 Tf %s (INTERNAL 2023) Tj ET 0 g" % turn
@@ -1037,7 +1069,7 @@ def test_a_diagonal_watermark_is_not_read() -> None:
     assert lines(shown(*rows, watermark)) == [f"Row {n} {10 + n}" for n in range(25)]
 
 
-def test_a_small_raised_digit_after_a_figure_is_a_footnote_mark() -> None:
+def test_a_small_raised_digit_after_a_figure_is_a_footnote_mark(engine: str) -> None:
     """A small "1" raised after "18" read as 181: it is "18¹", a figure and its footnote mark."""
     assert lines(shown(text(72, 700, b"Granted 18"), text(117.3, 704, b"1", size=6))) == ["Granted 18\u00b9"]
     assert lines(shown(text(72, 700, b"Granted 18"), text(117.3, 704, b"12", size=6))) == ["Granted 18\u00b9\u00b2"]
@@ -1048,7 +1080,7 @@ def test_a_small_raised_digit_after_a_figure_is_a_footnote_mark() -> None:
     assert lines(shown(text(72, 700, b"Granted"), text(113, 704, b"1", size=6))) == ["Granted 1"]
 
 
-def test_a_tounicode_map_larger_than_any_font_needs_is_refused_before_it_is_parsed() -> None:
+def test_a_tounicode_map_larger_than_any_font_needs_is_refused_before_it_is_parsed(engine: str) -> None:
     """pdfminer parses a ToUnicode map token by token: 8 MB of junk in one took minutes (fuzzing found it)."""
     page = page_object(font=4, contents=5)
     font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>"

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 from gongkai.layout import Grid, Layout, Line, Piece
 from gongkai.model import Where
-from gongkai_pdf.extract import Char, PageData
 from gongkai_pdf.grids import RawTable, find_tables
 from gongkai_pdf.orient import upright
+from gongkai_pdf.page import Char, PageData
 from gongkai_pdf.stitch import continues, stitch
 from gongkai_pdf.text import Span, TextLine, box, clean_chars, garbled, group_lines, join_lines, word_groups
 from gongkai_pdf.visible import merge_copies, seen, superscripts

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from gongkai_pdf.extract import Char, Segment
+from gongkai_pdf.page import Char, Segment
 from gongkai_pdf.text import FIGURE, Box, box, group_lines, join_lines
 
 # Positions closer than this (points) are one rule: double borders, rules drawn per cell.
@@ -102,8 +102,11 @@ def find_tables(page: int, segments: list[Segment], chars: list[Char]) -> tuple[
     rest = chars
     tables: list[RawTable] = []
     for table, (t_hs, t_vs) in found:
-        mine = [c for c in rest if table.contains(c)]
-        rest = [c for c in rest if not table.contains(c)]
+        mine: list[Char] = []
+        others: list[Char] = []
+        for c in rest:
+            (mine if table.contains(c) else others).append(c)
+        rest = others
         extra = _unruled_rows(table, mine)
         if extra:  # figures stacked in cells: the rules between the rows are missing
             rebuilt = _lattice(page, t_hs + extra, t_vs)

@@ -28,13 +28,12 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from io import BytesIO
 from typing import Any
 
 from pdfminer.ascii85 import ascii85decode, asciihexdecode
 from pdfminer.lzw import LZWDecoder
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFStackT
 from pdfminer.pdftypes import (
     LITERALS_ASCII85_DECODE,
     LITERALS_ASCIIHEX_DECODE,
@@ -47,7 +46,6 @@ from pdfminer.pdftypes import (
     resolve1,
 )
 from pdfminer.runlength import rldecode
-from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
 from gongkai.errors import ReadError
 
@@ -86,7 +84,7 @@ MAX_PREDICTOR_ROW_BYTES = 1 * MiB
 # A ToUnicode map or a Type 1 font program, which pdfminer parses token by token in Python (8 MB of junk
 # took minutes): a full CJK map is under a megabyte, a subset's a few kilobytes.
 MAX_PARSED_FONT_BYTES = 2 * MiB
-_PARSED = ("a font's ToUnicode map", "a Type 1 font program")
+PARSED = ("a font's ToUnicode map", "a Type 1 font program")
 # Pages: a report has fewer than 200, an appendix of scans perhaps a few hundred more.
 MAX_PAGES = 10_000
 
@@ -314,89 +312,7 @@ def _run_length_size(data: bytes) -> int:
 # --- interpreting a page ------------------------------------------------------------------------------
 
 
-class BoundedInterpreter(PDFPageInterpreter):
-    """pdfminer's page interpreter, counting what the page asks of it against the `Budget`."""
-
-    budget: Budget
-
-    def dup(self) -> PDFPageInterpreter:
-        interpreter = type(self)(self.rsrcmgr, self.device)  # a subclass draws its forms as itself
-        interpreter.budget = self.budget
-        return interpreter
-
-    def init_resources(self, resources: dict[object, object]) -> None:
-        if resources:
-            for stream, what in _font_streams(resources):
-                size = self.budget.measure(stream, what)
-                if what in _PARSED and size > MAX_PARSED_FONT_BYTES:
-                    raise ReadError(
-                        f"page {self.budget.page} too large: {what} of {size:,} bytes, "
-                        f"the limit is {MAX_PARSED_FONT_BYTES:,}"
-                    )
-        super().init_resources(resources)
-
-    def execute(self, streams: Any) -> None:
-        for obj in streams if isinstance(streams, list | tuple) else (streams,):
-            stream = resolve1(obj)
-            if isinstance(stream, PDFStream):
-                self.budget.content(stream)
-        super().execute(streams)
-
-    def push(self, obj: PDFStackT) -> None:
-        self.budget.operation()
-        super().push(obj)
-
-    def pop(self, n: int) -> list[PDFStackT]:
-        if n:
-            self.budget.operation()  # an operator taking operands
-        return super().pop(n)
-
-    def do_q(self) -> None:
-        self.budget.operation()
-        if len(self.gstack) >= MAX_SAVED_STATES:
-            raise ReadError(
-                f"page {self.budget.page} too large: more than {MAX_SAVED_STATES:,} graphics states saved "
-                "and not restored (the limit)"
-            )
-        super().do_q()
-
-    def do_Do(self, xobjid_arg: PDFStackT) -> None:  # noqa: N802 (pdfminer's name for the operator)
-        budget = self.budget
-        budget.xobject()
-        if budget.depth >= MAX_XOBJECT_DEPTH:
-            raise ReadError(
-                f"corrupt PDF: page {budget.page} draws XObjects inside XObjects more than "
-                f"{MAX_XOBJECT_DEPTH} deep (the limit)"
-            )
-        budget.depth += 1
-        try:
-            super().do_Do(xobjid_arg)
-        finally:
-            budget.depth -= 1
-
-
-def _counting(name: str, operator: Callable[[PDFPageInterpreter], None]) -> Callable[[BoundedInterpreter], None]:
-    def counted(self: BoundedInterpreter) -> None:
-        self.budget.operation()
-        operator(self)
-
-    counted.__name__ = name
-    return counted
-
-
-# Operators without operands never pass through `pop`: each is counted on its own. pdfminer calls an
-# operator with as many operands as its method has parameters, so the wrapper takes none either.
-for _name, _operator in list(vars(PDFPageInterpreter).items()):
-    if (
-        _name.startswith("do_")
-        and _name not in vars(BoundedInterpreter)
-        and callable(_operator)
-        and getattr(getattr(_operator, "__code__", None), "co_argcount", 0) == 1
-    ):
-        setattr(BoundedInterpreter, _name, _counting(_name, _operator))
-
-
-def _font_streams(resources: dict[object, object]) -> Iterable[tuple[PDFStream, str]]:
+def font_streams(resources: dict[object, object]) -> Iterable[tuple[PDFStream, str]]:
     """The streams pdfminer decodes to load a resource dictionary's fonts: ToUnicode maps and font programs."""
     try:
         fonts = dict_value(resources.get("Font"))
@@ -424,42 +340,6 @@ def _font_streams(resources: dict[object, object]) -> Iterable[tuple[PDFStream, 
 def _list(value: object) -> list[object]:
     value = resolve1(value)
     return value if isinstance(value, list) else []
-
-
-class CountingDevice(PDFPageAggregatorWithMarkedContent):
-    """pdfplumber's device, counting the characters and paths it makes."""
-
-    budget: Budget
-
-    def render_char(self, *args: Any, **kwargs: Any) -> float:
-        self.budget.char()
-        return float(super().render_char(*args, **kwargs))
-
-    def paint_path(self, *args: Any, **kwargs: Any) -> None:
-        self.budget.path()
-        super().paint_path(*args, **kwargs)
-
-
-def interpret(
-    page: Any,
-    budget: Budget,
-    device_class: type[CountingDevice] = CountingDevice,
-    interpreter_class: type[BoundedInterpreter] = BoundedInterpreter,
-) -> CountingDevice:
-    """Build pdfplumber's layout of `page` (what `page.objects` reads) under the budget; the device used.
-
-    pdfplumber's `Page.layout` runs pdfminer's interpreter with no limit and
-    keeps the result in `page._layout`; this runs the counting interpreter
-    the same way and leaves its result there, so that `page.objects` uses it.
-    """
-    budget.start_page(page.page_number)
-    device = device_class(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
-    device.budget = budget
-    interpreter = interpreter_class(page.pdf.rsrcmgr, device)
-    interpreter.budget = budget
-    interpreter.process_page(page.page_obj)
-    page._layout = device.get_result()
-    return device
 
 
 # --- the document ------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gongkai_pdf.extract import Box, Char, PageData, Segment
+from gongkai_pdf.page import Box, Char, PageData, Segment
 
 # Turned when at least this share of a page's characters runs down or up the page.
 SIDEWAYS_SHARE = 0.6

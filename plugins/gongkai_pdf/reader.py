@@ -1,14 +1,43 @@
-"""The PDF reader: sniffing, and extraction (`gongkai_pdf.extract`) handed to layout building (`gongkai_pdf.build`)."""
+"""The PDF reader: sniffing, an engine's extraction handed to layout building (`gongkai_pdf.build`).
+
+Two engines give the same page data: PDFium (`gongkai_pdf.pdfium_engine`,
+the default, about ten times faster) and pdfplumber (`gongkai_pdf.extract`),
+chosen with the reading option `engine` (`-R engine=pdfplumber`). An engine's
+libraries are imported when a PDF is first read, not when the plugin loads.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+from gongkai.errors import ReadError
 from gongkai.hookspecs import Document
 from gongkai.layout import Layout
-from gongkai_pdf.build import build_layout
-from gongkai_pdf.extract import open_pdf
+from gongkai_pdf.page import PageData
 
 MAGIC = b"%PDF-"
 SNIFF_WINDOW = 1024  # the header may follow some junk, within the first KiB
+ENGINE_OPTION = "engine"
+ENGINES = ("pdfium", "pdfplumber")
+
+
+class Pages(Protocol):
+    count: int
+
+    def __iter__(self) -> Iterator[PageData]: ...
+
+
+def engine(name: str) -> Callable[[bytes], AbstractContextManager[Pages]]:
+    """An engine's `open_pdf`, imported now: ReadError for a name that is none."""
+    if name == "pdfium":
+        from gongkai_pdf.pdfium_engine import open_pdf
+    elif name == "pdfplumber":
+        from gongkai_pdf.extract import open_pdf  # type: ignore[assignment]
+    else:
+        raise ReadError(f"no PDF engine {name!r}: {ENGINE_OPTION}= takes {' or '.join(ENGINES)}")
+    return open_pdf
 
 
 class PdfReader:
@@ -19,5 +48,8 @@ class PdfReader:
         return 0.95 if MAGIC in head[:SNIFF_WINDOW] else 0.0
 
     def read(self, doc: Document) -> Layout:
+        from gongkai_pdf.build import build_layout
+
+        open_pdf = engine(doc.options.get(ENGINE_OPTION, ENGINES[0]).strip().lower())
         with open_pdf(doc.data) as pages:
             return build_layout(pages, pages.count)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from gongkai_pdf.extract import Char
+from gongkai_pdf.page import Char
 
 # A gap wider than this many character heights between two characters of a line is a space.
 SPACE_GAP = 0.25
@@ -133,22 +134,26 @@ def group_lines(chars: Iterable[Char]) -> list[TextLine]:
     ordered = sorted(chars, key=lambda c: (c.top, c.x0))
     lines: list[TextLine] = []
     open_lines: list[TextLine] = []  # lines a later character may still join
+    first_end = math.inf  # the highest bottom of an open line: none closes before a character passes it
     for char in ordered:
-        height = char.bottom - char.top
+        top, bottom = char.top, char.bottom
+        height = bottom - top
         best: TextLine | None = None
         best_overlap = 0.0
         for line in open_lines:
-            overlap = min(line.bottom, char.bottom) - max(line.top, char.top)
-            need = SAME_LINE * min(height, line.bottom - line.top)
-            if overlap >= need and overlap > best_overlap:
+            overlap = min(line.bottom, bottom) - max(line.top, top)
+            if overlap > best_overlap and overlap >= SAME_LINE * min(height, line.bottom - line.top):
                 best, best_overlap = line, overlap
         if best is None:
-            best = TextLine([char], char.top, char.bottom)
+            best = TextLine([char], top, bottom)
             lines.append(best)
             open_lines.append(best)
+            first_end = min(first_end, bottom)
         else:
             best.chars.append(char)
-        open_lines = [ln for ln in open_lines if ln.bottom > char.top - 0.5]
+        if first_end <= top - 0.5:
+            open_lines = [ln for ln in open_lines if ln.bottom > top - 0.5]
+            first_end = min((ln.bottom for ln in open_lines), default=math.inf)
     for line in lines:
         line.chars.sort(key=lambda c: c.x0)
     lines.sort(key=lambda ln: (ln.top, ln.x0))

@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
-from gongkai_pdf.extract import Box, Char, PageData
+from gongkai_pdf.page import Box, Char, PageData
 
 # Copies of a glyph (the same text and size, to a tenth of a point) lie apart by less than this share of
 # its size, across and down: a fake bold's offset is a few hundredths of it, two real digits side by
@@ -122,25 +122,32 @@ def merge_copies(chars: Sequence[Char]) -> list[Char]:
     characters that are no copies of each other (one in each quarter).
     """
     cells: dict[_Cell, list[Char]] = {}
+    get = cells.get
     out: list[Char] = []
     for c in chars:
         size = round(c.size if c.size > 0 else c.bottom - c.top, 1)
         reach = COPY_OFFSET * size
-        if not (reach > 0 and math.isfinite(c.x0) and math.isfinite(c.top)):
+        x0, top = c.x0, c.top
+        if not (reach > 0 and math.isfinite(x0) and math.isfinite(top)):
             out.append(c)
             continue
-        u, v = c.x0 / (2 * reach), c.top / (2 * reach)
+        u, v = x0 / (2 * reach), top / (2 * reach)
         i, j = math.floor(u), math.floor(v)
         ni, nj = (i + 1 if u - i >= 0.5 else i - 1), (j + 1 if v - j >= 0.5 else j - 1)
-        keys = ((c.text, size, i, j), (c.text, size, ni, j), (c.text, size, i, nj), (c.text, size, ni, nj))
-        if not any(_copy_in(cells.get(key), c, reach) for key in keys):
-            cells.setdefault(keys[0], []).append(c)
+        text = c.text
+        own = (text, size, i, j)
+        copy = False
+        for key in (own, (text, size, ni, j), (text, size, i, nj), (text, size, ni, nj)):
+            for o in get(key, ()):
+                if abs(o.x0 - x0) < reach and abs(o.top - top) < reach:
+                    copy = True
+                    break
+            if copy:
+                break
+        if not copy:
+            cells.setdefault(own, []).append(c)
             out.append(c)
     return out
-
-
-def _copy_in(kept: list[Char] | None, c: Char, reach: float) -> bool:
-    return kept is not None and any(abs(o.x0 - c.x0) < reach and abs(o.top - c.top) < reach for o in kept)
 
 
 def superscripts(chars: Sequence[Char]) -> list[Char]:

@@ -1,0 +1,178 @@
+"""Before PDFium draws a page: what its content would make it build, measured on the page's objects.
+
+PDFium is fast, but it does what a page asks: it inflated a content stream
+of 256 MiB of spaces (1.4 s, 570 MB) and did not finish, in a minute,
+drawing nine levels of forms that draw each other ten times (a billion
+drawings from 2 KB). pdfminer's parser reads the page's objects without
+running them: every content stream, font and form the page uses is
+measured against `gongkai_pdf.limits` (each form each time it is drawn),
+and the forms drawn are found by the `Do` operators of their content, as
+deep as they nest. What PDFium then builds of characters and paths is
+counted by `gongkai_pdf.pdfium_engine`.
+
+The operations, graphics states and characters of pdfminer's interpreter
+(`gongkai_pdf.interpreter`) are not counted here: PDFium runs a million
+operators in milliseconds, and what it draws is bounded by the content's
+size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pdfminer.fontmetrics import FONT_METRICS
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import PDFStream, resolve1
+from pdfminer.psparser import LIT
+
+from gongkai.errors import ReadError
+from gongkai_pdf import limits
+from gongkai_pdf.limits import PARSED, Budget, font_streams
+from gongkai_pdf.structure import translucent
+
+# A name, then `Do`: an XObject drawn. Inside a string or an inline picture it counts too (too many, never
+# too few).
+_DRAWN = re.compile(rb"/((?:[^\s/\[\]()<>{}%#]|#[0-9A-Fa-f]{2})+)\s*Do(?![^\s/\[\]()<>{}%])")
+_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_FORM = LIT("Form")
+
+
+@dataclass
+class PageFacts:
+    """What the page's objects say that PDFium does not: as pdfminer reads them."""
+
+    descents: dict[str, float] = field(default_factory=dict)  # by base font name: `font_descents`
+    translucent: bool = False  # a graphics state may make a fill see-through (`structure.translucent`)
+
+
+class Preflight:
+    """The measuring of one document's pages, in turn, against its `Budget`.
+
+    A page's resources are looked at once: pages and forms sharing them (a
+    report's pages share their fonts) are not measured again.
+    """
+
+    def __init__(self, budget: Budget) -> None:
+        self.budget = budget
+        self._seen: dict[int, tuple[dict[str, float], bool]] = {}  # resources: their fonts' descents, see-through
+        self._kept: list[object] = []  # the resources looked at, alive while their ids are keys
+
+    def check_page(self, page: PDFPage, number: int) -> PageFacts:
+        """Measure what page `number` asks PDFium to build; ReadError naming the limit it passes.
+
+        The content streams are decoded here too (their size known), so that
+        pdfminer says what of them is damaged, as when it draws them.
+        """
+        budget = self.budget
+        budget.start_page(number)
+        resources = _dict(page.resources)
+        facts = PageFacts()
+        self._resources(resources, facts)
+        drawn: list[str] = []
+        for obj in page.contents or ():
+            stream = resolve1(obj)
+            if isinstance(stream, PDFStream):
+                budget.content(stream)
+                drawn += _names_drawn(stream)
+        if _dict(resources.get("XObject")):
+            self._draw(drawn, resources, 0, facts)
+        return facts
+
+    def _draw(self, names: Iterable[str], resources: dict[object, object], depth: int, facts: PageFacts) -> None:
+        budget = self.budget
+        xobjects = _dict(resources.get("XObject"))
+        for name in names:
+            budget.xobject()
+            xobject = resolve1(xobjects.get(name))
+            if not isinstance(xobject, PDFStream) or resolve1(xobject.get("Subtype")) is not _FORM:
+                continue  # a picture (drawn once, never decoded for text), or a name the page does not have
+            if depth >= limits.MAX_XOBJECT_DEPTH:
+                raise ReadError(
+                    f"corrupt PDF: page {budget.page} draws XObjects inside XObjects more than "
+                    f"{limits.MAX_XOBJECT_DEPTH} deep (the limit)"
+                )
+            inner = _dict(xobject.get("Resources")) or resources  # a form without its own uses the page's
+            self._resources(inner, facts)
+            budget.content(xobject)
+            self._draw(_names_drawn(xobject) if _dict(inner.get("XObject")) else (), inner, depth + 1, facts)
+
+    def _resources(self, resources: dict[object, object], facts: PageFacts) -> None:
+        """The fonts of a resource dictionary measured (once), their descents and its graphics states noted."""
+        seen = self._seen.get(id(resources))
+        if seen is None:
+            for stream, what in font_streams(resources):
+                size = self.budget.measure(stream, what)
+                if what in PARSED and size > limits.MAX_PARSED_FONT_BYTES:
+                    raise ReadError(
+                        f"page {self.budget.page} too large: {what} of {size:,} bytes, "
+                        f"the limit is {limits.MAX_PARSED_FONT_BYTES:,}"
+                    )
+            seen = self._seen[id(resources)] = (font_descents(resources), translucent(resources))
+            self._kept.append(resources)
+        for name, descent in seen[0].items():
+            facts.descents.setdefault(name, descent)
+        facts.translucent = facts.translucent or seen[1]
+
+
+def font_descents(resources: dict[object, object]) -> dict[str, float]:
+    """Each font's descent below the baseline, a share of the font size, by base font name, as pdfminer has it.
+
+    pdfminer takes the /Descent of the font descriptor (a Type 0 font's:
+    its descendant's; a standard font's: its metrics), forced negative, 0
+    when there is none; PDFium works one out of the font program instead,
+    which would move every glyph box of a font whose descriptor says 0.
+    """
+    out: dict[str, float] = {}
+    for spec in _dict(resources.get("Font")).values():
+        font = _dict(spec)
+        parts = [font, *(_dict(d) for d in _list(font.get("DescendantFonts"))[:1])]
+        base = _text(parts[-1].get("BaseFont"))
+        subtype = _text(font.get("Subtype"))
+        if subtype in ("Type1", "MMType1", "TrueType", "") and base in FONT_METRICS:
+            value = FONT_METRICS[base][0].get("Descent", 0)
+        else:
+            value = resolve1(_dict(parts[-1].get("FontDescriptor")).get("Descent", 0))
+        descent = -abs(value) / 1000 if isinstance(value, int | float) else 0.0
+        for part in parts:
+            name = _text(part.get("BaseFont"))
+            if name:
+                out.setdefault(name, descent)
+    return out
+
+
+def _text(value: object) -> str:
+    value = resolve1(value)
+    name = getattr(value, "name", value)
+    if isinstance(name, bytes):
+        return name.decode("latin-1")
+    return name if isinstance(name, str) else ""
+
+
+def _list(value: object) -> list[object]:
+    value = resolve1(value)
+    return value if isinstance(value, list) else []
+
+
+def _names_drawn(stream: PDFStream) -> list[str]:
+    """The names of the XObjects a content stream draws, in order (its size already measured)."""
+    try:
+        data = stream.get_data()
+    except Exception:  # undecodable: PDFium finds nothing in it either
+        return []
+    return [_name(m.group(1)) for m in _DRAWN.finditer(data or b"")]
+
+
+def _name(raw: bytes) -> str:
+    """A name as pdfminer keys it: #xx escapes undone, UTF-8 text (Latin-1 where it is not)."""
+    data = _ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _dict(value: object) -> dict[object, object]:
+    value = resolve1(value)
+    return value if isinstance(value, dict) else {}  # a malformed resource: PDFium ignores it too
