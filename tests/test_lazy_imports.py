@@ -56,6 +56,7 @@ def first(fmt: str) -> Path:
         ("docx", "json", {"lxml", "simplejson"}),
         ("html", "json", {"lxml", "simplejson"}),
         ("txt", "xlsx", {"xlsxwriter"}),
+        ("pdf", "json", {"simplejson"}),
     ],
 )
 def test_a_conversion_imports_only_its_reader_and_writer(fmt: str, to: str, used: set[str], tmp_path: Path) -> None:
@@ -66,11 +67,21 @@ def test_a_conversion_imports_only_its_reader_and_writer(fmt: str, to: str, used
     assert {m for m in modules if m.startswith("gongkai_")} >= {f"gongkai_{fmt}", f"gongkai_{to}"}
 
 
-@pytest.mark.xfail(strict=True, reason="gongkai_pdf still imports pdfplumber when listed (being rewritten)")
 def test_a_conversion_imports_no_pdf_library(tmp_path: Path) -> None:
     code, modules, _, _ = run("convert", str(first("txt")), "-o", str(tmp_path / "out.json"), "-j", "1")
     assert code == EXIT_OK
     assert not modules & PDF_LIBRARIES
+
+
+@pytest.mark.parametrize(
+    ("engine", "used"), [("pdfium", {"pypdfium2", "pdfminer"}), ("pdfplumber", PDF_LIBRARIES - {"pypdfium2"})]
+)
+def test_a_pdf_imports_only_its_engine(engine: str, used: set[str], tmp_path: Path) -> None:
+    """PDFium draws the pages, pdfminer's parser measures them: pdfplumber loads only when asked for."""
+    out = tmp_path / "out.json"
+    code, modules, _, _ = run("convert", str(first("pdf")), "-R", f"engine={engine}", "-o", str(out), "-j", "1")
+    assert code == EXIT_OK and out.stat().st_size > 0
+    assert modules & PDF_LIBRARIES == used
 
 
 def test_listing_the_plugins_imports_no_format_library() -> None:
