@@ -285,7 +285,7 @@ def _session_members(sid: int) -> list[int]:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
 def test_workers_do_not_outlive_a_killed_parent(tmp_path: Path) -> None:
-    """SIGKILL of the parent mid-batch: its workers, busy or not, and the fork server go too, quietly."""
+    """SIGKILL of the parent mid-batch: its workers, busy or not, and the fork server if one runs, go too."""
     src = tmp_path / "in"
     src.mkdir()
     for n in range(3):
@@ -299,7 +299,7 @@ def test_workers_do_not_outlive_a_killed_parent(tmp_path: Path) -> None:
         start_new_session=True,
     )
     deadline = time.monotonic() + 60
-    while len(_session_members(proc.pid)) < 4:  # the parent, the fork server and two workers at least
+    while len(_session_members(proc.pid)) < 3:  # the parent and two workers at least
         assert time.monotonic() < deadline and proc.poll() is None, "the workers never started"
         time.sleep(0.1)
     time.sleep(1)  # the workers are inside their hanging tasks

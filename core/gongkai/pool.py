@@ -1,8 +1,11 @@
 """A small process pool that can kill one hung task.
 
 concurrent.futures cannot stop a single task, so this is its own pool: each
-worker is a process (forkserver context) taking one task at a time over a
-Pipe. The parent waits on the pipes and the process sentinels with a timeout
+worker is a process taking one task at a time over a Pipe: forked from the
+parent while it runs no other thread (it shares what the parent has already
+imported: a one-file conversion costs one interpreter less), else started
+by the fork server (forking a process with threads can copy a lock another
+thread holds). The parent waits on the pipes and the process sentinels with a timeout
 until the nearest deadline; a worker past its deadline is killed, a worker
 that died (segfault, os._exit, the kernel's OOM killer) is noticed by its
 sentinel, and either way its task is recorded as failed with the cause and a
@@ -40,6 +43,7 @@ STARTUP = 300.0
 
 def _worker(conn: Connection, lifeline: Connection, options: TaskOptions) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker would run the parent's handler
     _die_with_parent(lifeline)
     get_registry()  # the plugins load before the cap: a cap too small for them is a memory limit, not "no reader"
     if options.memory_mb:
@@ -102,13 +106,18 @@ class LocalPool:
         self.timeout = timeout
         self.recycle = max(1, recycle)
         self.context = multiprocessing.get_context("forkserver")
+        self._fork = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
         self.slots: list[_Slot] = []
         self.peak_rss_kb: dict[int, int] = {}  # worker pid → its ru_maxrss, as last reported
 
     def _start(self) -> _Slot:
         parent, child = self.context.Pipe()
         keep, give = self.context.Pipe()  # the lifeline: nothing is ever sent on it, it only closes
-        process = self.context.Process(target=_worker, args=(child, give, self.options), daemon=True)
+        context = self._fork if self._fork is not None and threading.active_count() == 1 else self.context
+        for stream in (sys.stdout, sys.stderr):  # what is buffered would be written again by the copy
+            with contextlib.suppress(Exception):
+                stream.flush()
+        process = context.Process(target=_worker, args=(child, give, self.options), daemon=True)
         process.start()
         child.close()
         give.close()
