@@ -319,22 +319,27 @@ def font_streams(resources: dict[object, object]) -> Iterable[tuple[PDFStream, s
     except Exception:
         return
     for spec in fonts.values():
-        try:
-            font = dict_value(spec)
-            parts = [font, *(dict_value(d) for d in _list(font.get("DescendantFonts")))]
-            for part in parts:
-                unicode_map = resolve1(part.get("ToUnicode"))
-                if isinstance(unicode_map, PDFStream):
-                    yield unicode_map, "a font's ToUnicode map"
-                descriptor = dict_value(part.get("FontDescriptor"))
-                for key in ("FontFile", "FontFile2", "FontFile3"):
-                    program = resolve1(descriptor.get(key))
-                    if isinstance(program, PDFStream):
-                        yield program, "a Type 1 font program" if key == "FontFile" else "an embedded font"
-        except ReadError:
-            raise
-        except Exception:  # a malformed font: pdfminer copes with it or says so
-            continue
+        yield from streams_of_font(spec)
+
+
+def streams_of_font(spec: object) -> Iterable[tuple[PDFStream, str]]:
+    """The streams pdfminer decodes to load one font (see `font_streams`)."""
+    try:
+        font = dict_value(spec)
+        parts = [font, *(dict_value(d) for d in _list(font.get("DescendantFonts")))]
+        for part in parts:
+            unicode_map = resolve1(part.get("ToUnicode"))
+            if isinstance(unicode_map, PDFStream):
+                yield unicode_map, "a font's ToUnicode map"
+            descriptor = dict_value(part.get("FontDescriptor"))
+            for key in ("FontFile", "FontFile2", "FontFile3"):
+                program = resolve1(descriptor.get(key))
+                if isinstance(program, PDFStream):
+                    yield program, "a Type 1 font program" if key == "FontFile" else "an embedded font"
+    except ReadError:
+        raise
+    except Exception:  # a malformed font: pdfminer copes with it or says so
+        return
 
 
 def _list(value: object) -> list[object]:

@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 
 from pdfminer.fontmetrics import FONT_METRICS
 from pdfminer.pdfpage import PDFPage
-from pdfminer.pdftypes import PDFStream, resolve1
+from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 from pdfminer.psparser import LIT
 
 from gongkai.errors import ReadError
 from gongkai_pdf import limits
-from gongkai_pdf.limits import PARSED, Budget, font_streams
+from gongkai_pdf.limits import PARSED, Budget, streams_of_font
 from gongkai_pdf.structure import translucent
 
 # A name, then `Do`: an XObject drawn. Inside a string or an inline picture it counts too (too many, never
@@ -43,21 +43,22 @@ _FORM = LIT("Form")
 class PageFacts:
     """What the page's objects say that PDFium does not: as pdfminer reads them."""
 
-    descents: dict[str, float] = field(default_factory=dict)  # by base font name: `font_descents`
+    descents: dict[str, float] = field(default_factory=dict)  # by base font name: `descents_of_font`
     translucent: bool = False  # a graphics state may make a fill see-through (`structure.translucent`)
 
 
 class Preflight:
     """The measuring of one document's pages, in turn, against its `Budget`.
 
-    A page's resources are looked at once: pages and forms sharing them (a
-    report's pages share their fonts) are not measured again.
+    Each font is looked at once: pages and forms sharing it (a report's
+    pages share their fonts) do not measure it again.
     """
 
     def __init__(self, budget: Budget) -> None:
         self.budget = budget
-        self._seen: dict[int, tuple[dict[str, float], bool]] = {}  # resources: their fonts' descents, see-through
-        self._kept: list[object] = []  # the resources looked at, alive while their ids are keys
+        self._fonts: dict[int, dict[str, float]] = {}  # a font (its object number, or id): its descents
+        self._see_through: dict[int, bool] = {}  # a resource dictionary's id: whether it allows see-through fills
+        self._kept: list[object] = []  # what is keyed by its id, kept alive meanwhile
 
     def check_page(self, page: PDFPage, number: int) -> PageFacts:
         """Measure what page `number` asks PDFium to build; ReadError naming the limit it passes.
@@ -99,46 +100,52 @@ class Preflight:
             self._draw(_names_drawn(xobject) if _dict(inner.get("XObject")) else (), inner, depth + 1, facts)
 
     def _resources(self, resources: dict[object, object], facts: PageFacts) -> None:
-        """The fonts of a resource dictionary measured (once), their descents and its graphics states noted."""
-        seen = self._seen.get(id(resources))
+        """The fonts of a resource dictionary measured (each once), their descents and its graphics states noted."""
+        for spec in _dict(resources.get("Font")).values():
+            key = spec.objid if isinstance(spec, PDFObjRef) else id(spec)
+            descents = self._fonts.get(key)
+            if descents is None:
+                for stream, what in streams_of_font(spec):
+                    size = self.budget.measure(stream, what)
+                    if what in PARSED and size > limits.MAX_PARSED_FONT_BYTES:
+                        raise ReadError(
+                            f"page {self.budget.page} too large: {what} of {size:,} bytes, "
+                            f"the limit is {limits.MAX_PARSED_FONT_BYTES:,}"
+                        )
+                descents = self._fonts[key] = descents_of_font(spec)
+                self._kept.append(spec)
+            for name, descent in descents.items():
+                facts.descents.setdefault(name, descent)
+        seen = self._see_through.get(id(resources))
         if seen is None:
-            for stream, what in font_streams(resources):
-                size = self.budget.measure(stream, what)
-                if what in PARSED and size > limits.MAX_PARSED_FONT_BYTES:
-                    raise ReadError(
-                        f"page {self.budget.page} too large: {what} of {size:,} bytes, "
-                        f"the limit is {limits.MAX_PARSED_FONT_BYTES:,}"
-                    )
-            seen = self._seen[id(resources)] = (font_descents(resources), translucent(resources))
+            seen = self._see_through[id(resources)] = translucent(resources)
             self._kept.append(resources)
-        for name, descent in seen[0].items():
-            facts.descents.setdefault(name, descent)
-        facts.translucent = facts.translucent or seen[1]
+        facts.translucent = facts.translucent or seen
 
 
-def font_descents(resources: dict[object, object]) -> dict[str, float]:
-    """Each font's descent below the baseline, a share of the font size, by base font name, as pdfminer has it.
+def descents_of_font(spec: object) -> dict[str, float]:
+    """A font's descent below the baseline, a share of the font size, by its base font name (and its
+    descendant's), as pdfminer has it.
 
     pdfminer takes the /Descent of the font descriptor (a Type 0 font's:
     its descendant's; a standard font's: its metrics), forced negative, 0
     when there is none; PDFium works one out of the font program instead,
     which would move every glyph box of a font whose descriptor says 0.
     """
+    font = _dict(spec)
+    parts = [font, *(_dict(d) for d in _list(font.get("DescendantFonts"))[:1])]
+    base = _text(parts[-1].get("BaseFont"))
+    subtype = _text(font.get("Subtype"))
+    if subtype in ("Type1", "MMType1", "TrueType", "") and base in FONT_METRICS:
+        value = FONT_METRICS[base][0].get("Descent", 0)
+    else:
+        value = resolve1(_dict(parts[-1].get("FontDescriptor")).get("Descent", 0))
+    descent = -abs(value) / 1000 if isinstance(value, int | float) else 0.0
     out: dict[str, float] = {}
-    for spec in _dict(resources.get("Font")).values():
-        font = _dict(spec)
-        parts = [font, *(_dict(d) for d in _list(font.get("DescendantFonts"))[:1])]
-        base = _text(parts[-1].get("BaseFont"))
-        subtype = _text(font.get("Subtype"))
-        if subtype in ("Type1", "MMType1", "TrueType", "") and base in FONT_METRICS:
-            value = FONT_METRICS[base][0].get("Descent", 0)
-        else:
-            value = resolve1(_dict(parts[-1].get("FontDescriptor")).get("Descent", 0))
-        descent = -abs(value) / 1000 if isinstance(value, int | float) else 0.0
-        for part in parts:
-            name = _text(part.get("BaseFont"))
-            if name:
-                out.setdefault(name, descent)
+    for part in parts:
+        name = _text(part.get("BaseFont"))
+        if name:
+            out.setdefault(name, descent)
     return out
 
 
