@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from gongkai.labels import best_similarity, normalise, similarity
+from conftest import FIXTURES
+from gongkai.labels import best_similarity, best_suffix_similarity, bounded_similarity, normalise, runs, similarity
+from gongkai.plugins import get_registry
 
 
 @pytest.mark.parametrize(
@@ -62,3 +64,28 @@ def test_different_labels_do_not_match(text: str, label: str) -> None:
 
 def test_one_shared_character_is_no_match() -> None:
     assert similarity("规章", "章程") == 0.0
+
+
+def test_pruning_never_changes_a_score_that_counts() -> None:
+    """The recogniser skips pairs by bounds (`runs`, `bounded_similarity`): over every template label and
+    every line of the seeds, a pair it skips scores nothing, and a score reaching the floor is exact."""
+    labels = {
+        label
+        for template in get_registry().templates.values()
+        for table in template.tables
+        for row in table.rows
+        for label in (row.label, *row.variants)
+    }
+    texts = {line.strip() for seed in (FIXTURES / "seeds").glob("*.txt") for line in seed.read_text().splitlines()}
+    texts = {t for t in texts if t} | labels
+    for label in labels:
+        for text in texts:
+            if runs(label).isdisjoint(runs(text)):
+                assert best_similarity((label,), text) == 0.0
+            exact, suffix = similarity(normalise(label), normalise(text)), best_suffix_similarity((label,), text)
+            for floor in (0.42, 0.75):
+                for got, want in [
+                    (bounded_similarity(normalise(label), normalise(text), floor), exact),
+                    (best_suffix_similarity((label,), text, floor), suffix),
+                ]:
+                    assert got == want if want >= floor else got < floor

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 Kind = Literal["number", "blank", "placeholder", "text"]
@@ -72,6 +73,7 @@ _SPACED_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:[ \u00a0\u2009\u202f]\d{3})
 MAX_DIGITS = 100
 
 
+@lru_cache(maxsize=65536)  # cells repeat ("0", "无", labels), and a Parsed is never changed
 def parse_cell(raw: str) -> Parsed:
     """Classify one cell: "3,119" → 3119, "3.2万元" → Decimal("3.2") in 万元, "无" → placeholder."""
     if _SPACED_THOUSANDS.fullmatch(raw.strip()):
@@ -100,6 +102,7 @@ def parse_cell(raw: str) -> Parsed:
     return Parsed("number", raw, value, unit)
 
 
+@lru_cache(maxsize=65536)
 def figure_text(raw: str) -> str:
     """A figure's characters as the splitter reads them: cleaned, without a footnote mark."""
     return clean(_MARKS.sub("", raw))

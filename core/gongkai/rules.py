@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from gongkai.model import Number, Report
 from gongkai.template import RuleDef, Template
@@ -28,9 +29,13 @@ class Instance:
     left: tuple[Key, ...]
     right: tuple[Key, ...]
 
-    @property
+    @cached_property  # asked for in every step of the searches over readings: made once
     def keys(self) -> tuple[Key, ...]:
         return self.left + self.right
+
+    @cached_property
+    def key_set(self) -> frozenset[Key]:
+        return frozenset(self.left + self.right)
 
 
 def instances(template: Template, report: Report) -> Iterator[Instance]:

@@ -8,7 +8,6 @@ the `gongkai_templates` hook, usually with `load_template(path)`.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -174,6 +173,8 @@ def load_template(path: str | Path) -> Template:
 
 
 def _read_with_includes(path: Path) -> dict[str, Any]:
+    import tomllib  # only to read a template: `import gongkai` need not pay for it
+
     data = tomllib.loads(path.read_text("utf-8"))
     merged: dict[str, Any] = {"sections": [], "tables": [], "rules": []}
     for name in data.pop("include", []):

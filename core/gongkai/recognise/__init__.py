@@ -16,7 +16,7 @@ from gongkai.checks import check
 from gongkai.errors import ReadError
 from gongkai.layout import Grid, Layout
 from gongkai.model import Cell, Finding, Report, Source
-from gongkai.recognise.align import Match, align
+from gongkai.recognise.align import Match, Scores, align
 from gongkai.recognise.choose import choose_template
 from gongkai.recognise.columns import learn, misordered, printed_order, reorder
 from gongkai.recognise.gaps import by_order
@@ -69,14 +69,22 @@ def recognise(layout: Layout, templates: Mapping[str, Template], source: Source 
                 message=f"pages {pages} have no usable text layer (images, or glyphs without text): OCR is needed",
             )
         )
-    template, reason = choose_template(templates, text, meta.year, lambda t: best_alignment(t, rows)[0])
+    scores = Scores(rows)
+    aligned: dict[str, tuple[float, dict[str, str], list[Match]]] = {}
+
+    def aligned_with(t: Template) -> tuple[float, dict[str, str], list[Match]]:
+        if t.id not in aligned:  # choosing the template may have aligned it already
+            aligned[t.id] = best_alignment(t, scores)
+        return aligned[t.id]
+
+    template, reason = choose_template(templates, text, meta.year, lambda t: aligned_with(t)[0])
     report.template_reason = reason
     if template is None:
         report.status = "needs_ocr" if layout.image_pages else "no_tables"
         return report
     report.template = template.id
     report.sections = find_sections(rows, template.sections)
-    _, layouts, matches = best_alignment(template, rows)
+    _, layouts, matches = aligned_with(template)
     matches = by_order(rows, printed_rows(template, layouts), matches)
     unplaced = fill(report, template, layouts, matches, rows)
     if report.status == "no_tables":  # nothing of any table: no template fits, and no cells are claimed
@@ -100,7 +108,7 @@ def _second_report(rows: list[DocRow], templates: Mapping[str, Template]) -> int
     return first_report(rows, sections)
 
 
-def best_alignment(template: Template, rows: list[DocRow]) -> tuple[float, dict[str, str], list[Match]]:
+def best_alignment(template: Template, scores: Scores) -> tuple[float, dict[str, str], list[Match]]:
     """Align rows against every combination of table layouts.
 
     The layouts that explain the most printed figures win; a row of blank
@@ -113,10 +121,9 @@ def best_alignment(template: Template, rows: list[DocRow]) -> tuple[float, dict[
         default = template.default_layouts.get(table.id, ids[0])
         choices.append([default] + [i for i in ids if i != default])
     tried: list[tuple[float, float, dict[str, str], list[Match]]] = []
-    cache: dict[tuple[tuple[str, ...], int, int], float] = {}
     for combo in product(*choices):
         layouts = {t.id: lay for t, lay in zip(template.tables, combo, strict=True)}
-        score, matches = align(rows, printed_rows(template, layouts), cache)
+        score, matches = align(scores, printed_rows(template, layouts))
         matches = _whole_bare_tables(template, layouts, matches)
         score = min(score, sum(m.score for m in matches)) if matches else 0.0
         tried.append((sum(m.score for m in matches if m.row.filled()), score, layouts, matches))

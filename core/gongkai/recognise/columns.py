@@ -14,7 +14,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
-from gongkai.labels import normalise, similarity
+from gongkai.labels import bounded_similarity, normalise
 from gongkai.layout import Piece
 from gongkai.recognise.align import Match
 from gongkai.recognise.rows import DocRow, Slot
@@ -199,7 +199,8 @@ def _read_headings(headings: list[tuple[float, str]], labels: list[tuple[str, ..
     for wanted in labels:
         while k < len(headings) and (
             (centres and headings[k][0] <= centres[-1])
-            or max(similarity(normalise(w), normalise(headings[k][1])) for w in wanted) < HEADING_MATCH
+            or max(bounded_similarity(normalise(w), normalise(headings[k][1]), HEADING_MATCH) for w in wanted)
+            < HEADING_MATCH
         ):
             k += 1
         if k == len(headings):
@@ -260,7 +261,8 @@ def _all_places(match: Match, rows: list[DocRow], labels: list[tuple[str, ...]])
             texts = [piece.text, above.get(float(place), "") + piece.text]
             above[float(place)] = piece.text
             for k, wanted in enumerate(labels):
-                if max(similarity(normalise(t), normalise(x)) for t in wanted for x in texts) >= HEADING_MATCH:
+                best = max(bounded_similarity(normalise(t), normalise(x), HEADING_MATCH) for t in wanted for x in texts)
+                if best >= HEADING_MATCH:
                     found[k].add(float(place))  # a merged heading repeated by a converter: one place still
     return found
 

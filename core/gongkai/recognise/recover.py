@@ -33,7 +33,7 @@ MAX_LISTED = 5
 INF = math.inf
 
 
-@dataclass
+@dataclass(eq=False)  # told apart by identity: comparing every field is slow, and no two rows are alike
 class _Row:
     """A doubtful row in the search: its proposal, the cells it prints, its readings as values."""
 
@@ -101,7 +101,8 @@ def _row(proposal: Proposal, base: Values, rules: list[Instance], is_count: Call
     """The proposal's readings that keep the rules of its own row (and the rest of the table) possible."""
     table = proposal.match.table
     keys = tuple((table, r, c) for r, c in proposal.match.printed.cells)
-    own = [i for i in rules if set(i.keys) <= set(keys)]
+    mine = set(keys)
+    own = [i for i in rules if i.key_set <= mine]
     row = _Row(proposal, keys, [], [])
     for reading in proposal.readings:
         values = tuple(s.parsed.value if s is not None and s.parsed.kind == "number" else None for s in reading.slots)
@@ -122,12 +123,14 @@ class _Search:
         self.rows = rows
         self.order = sorted(range(len(rows)), key=lambda i: len(rows[i].options))
         mine = {k for r in rows for k in r.keys}
-        self.touched = [i for i in rules if mine & set(i.keys)]
-        self.by_row = [[i for i in self.touched if set(r.keys) & set(i.keys)] for r in rows]
+        self.touched = [i for i in rules if mine & i.key_set]
+        self.by_row = [[i for i in self.touched if not i.key_set.isdisjoint(r.keys)] for r in rows]
         self.solutions: list[tuple[int, ...]] = []
         self.nodes = 0
         self.complete = True
-        self.pending: dict[Key, tuple[float, float]] = {}
+        # Every cell of the rules searched: a doubtful row's cells span its readings until one is tried,
+        # then its figures; the other cells stay as the document has them all through the search.
+        self.bounds = {k: self._value_bounds(k, base) for i in self.touched for k in i.keys if k not in mine}
         self.base_failures = self._failures(base)  # the document's own errors are not the readings' fault
 
     def run(self) -> None:
@@ -136,7 +139,11 @@ class _Search:
         values = dict(self.base)
         for row in self.rows:
             for n, key in enumerate(row.keys):
-                self.pending[key] = _range([o[n] for o in row.options], self.is_count(key))
+                self.bounds[key] = _range([o[n] for o in row.options], self.is_count(key))
+        self.tried = [  # each row's readings as bounds: a figure bounds itself, a blank as any unknown
+            [tuple(self._value_bounds(k, dict(zip(row.keys, o, strict=True))) for k in row.keys) for o in row.options]
+            for row in self.rows
+        ]
         self._walk(0, values, [0] * len(self.rows))
 
     def _walk(self, depth: int, values: Values, picks: list[int]) -> None:
@@ -150,30 +157,32 @@ class _Search:
             return
         index = self.order[depth]
         row = self.rows[index]
+        saved = {k: self.bounds[k] for k in row.keys}
         for n, option in enumerate(row.options):
             trial = dict(values)
             trial.update(zip(row.keys, option, strict=True))
-            saved = {k: self.pending.pop(k) for k in row.keys}
-            if self._feasible(trial, self.by_row[index]):
+            self.bounds.update(zip(row.keys, self.tried[index][n], strict=True))
+            if self._feasible(self.by_row[index]):
                 picks[index] = n
                 self._walk(depth + 1, trial, picks)
-            self.pending.update(saved)
+            self.bounds.update(saved)
 
-    def _feasible(self, values: Values, rules: list[Instance]) -> bool:
+    def _feasible(self, rules: list[Instance]) -> bool:
         """Whether these rule instances can still hold, by the bounds of the cells not yet read."""
+        bounds = self.bounds
         for inst in rules:
             lo = hi = 0.0
-            for sign, side in ((1, inst.left), (-1, inst.right)):
-                for key in side:
-                    a, b = self._bounds(key, values)
-                    lo, hi = (lo + a, hi + b) if sign > 0 else (lo - b, hi - a)
+            for key in inst.left:
+                a, b = bounds[key]
+                lo, hi = lo + a, hi + b
+            for key in inst.right:
+                a, b = bounds[key]
+                lo, hi = lo - b, hi - a
             if lo > 0 or hi < 0:
                 return False
         return True
 
-    def _bounds(self, key: Key, values: Values) -> tuple[float, float]:
-        if key in self.pending:
-            return self.pending[key]
+    def _value_bounds(self, key: Key, values: Values) -> tuple[float, float]:
         v = values.get(key)
         if v is not None:
             return _bound(v), _bound(v)
@@ -238,7 +247,7 @@ def _vouch(
             own = set(row.keys) if reading.how == "by_order" else set()  # a row's own sum says nothing of its place
             used: dict[str, None] = {}
             for key in figures:
-                witness = next((i for i in sound if key in i.keys and not set(i.keys) <= own), None)
+                witness = next((i for i in sound if key in i.key_set and not i.key_set <= own), None)
                 if witness is None:
                     break
                 used[witness.rule.id] = None
@@ -253,9 +262,10 @@ def _vouch(
 
 def _split_rules(row: _Row, rules: list[Instance]) -> tuple[str, ...]:
     """The rules that decided a split: its row's own sums, and the table's rules over it when it had a choice."""
-    own = {i.rule.id for i in rules if set(i.keys) <= set(row.keys)}
+    keys = set(row.keys)
+    own = {i.rule.id for i in rules if i.key_set <= keys}
     if len(row.options) > 1:
-        own |= {i.rule.id for i in rules if set(row.keys) & set(i.keys)}
+        own |= {i.rule.id for i in rules if not i.key_set.isdisjoint(keys)}
     return tuple(sorted(own))
 
 

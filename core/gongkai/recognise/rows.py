@@ -8,7 +8,7 @@ a `DocRow`, the grid row keeping its column numbers.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from gongkai.layout import Grid, Layout, Line, Piece
 from gongkai.model import Where
@@ -79,16 +79,18 @@ def layout_rows(layout: Layout) -> list[DocRow]:
         elif isinstance(block, Grid):
             table_no = block.index if block.index is not None else block_no
             for grid_row in block.rows():
-                pieces = [
-                    Piece(
-                        c.text, replace(c.where, page=c.where.page or block.page, table=table_no, row=c.row, col=c.col)
-                    )
-                    for c in grid_row
-                ]
+                pieces = [Piece(c.text, _in_grid(c.where, block.page, table_no, c.row, c.col)) for c in grid_row]
                 rows.append(_split(len(rows), pieces, grid=True))
     rows = _gather_figures(rows)
     _attach_prefixes(rows)
     return rows
+
+
+def _in_grid(w: Where, page: int | None, table: int, row: int, col: int) -> Where:
+    """`dataclasses.replace(w, page=w.page or page, table=…, row=…, col=…)`, at a fraction of its cost."""
+    return Where(
+        page=w.page or page, line=w.line, table=table, row=row, col=col, x0=w.x0, top=w.top, x1=w.x1, bottom=w.bottom
+    )
 
 
 def _line_rows(index: int, line: Line) -> list[DocRow]:

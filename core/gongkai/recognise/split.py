@@ -79,6 +79,7 @@ def splits(tokens: Sequence[str], kinds: Sequence[ValueType], sums: Sequence[Sum
     out: list[tuple[str, ...]] = []
     parts: list[str] = [""] * n
     steps = 0
+    valid_for = [_VALID[kind].fullmatch for kind in kinds]  # `valid`, for each cell
 
     def options(i: int, text: str) -> list[str]:
         """The parts cell i may take from the end of `text` (the unread rest of its token)."""
@@ -125,7 +126,7 @@ def splits(tokens: Sequence[str], kinds: Sequence[ValueType], sums: Sequence[Sum
             return
         pr, tr = part_rule[i], total_rule[i]
         for part in options(i, rest):
-            if not valid(part, kinds[i]):
+            if not valid_for[i](part):
                 continue
             value = number(part)
             if pr >= 0:
@@ -164,15 +165,18 @@ def _prefix_bounds(tokens: Sequence[str], n: int) -> tuple[list[list[float]], li
     low = [[math.inf] * (n + 1) for _ in range(size + 1)]
     high = [[-math.inf] * (n + 1) for _ in range(size + 1)]
     low[0][0] = high[0][0] = 0
+    count = _VALID["count"].fullmatch
     for end in range(1, size + 1):
+        low_end, high_end = low[end], high[end]
         for begin in range(end - 1, -1, -1):
             part = text[begin:end]
-            if valid(part, "count"):
+            if count(part):
                 value = int(part)
-                for k in range(1, n + 1):
-                    if low[begin][k - 1] <= high[begin][k - 1]:
-                        low[end][k] = min(low[end][k], low[begin][k - 1] + value)
-                        high[end][k] = max(high[end][k], high[begin][k - 1] + value)
+                low_begin, high_begin = low[begin], high[begin]
+                for k in range(1, min(n, begin + 1) + 1):  # k - 1 parts take k - 1 characters at least
+                    if low_begin[k - 1] <= high_begin[k - 1]:
+                        low_end[k] = min(low_end[k], low_begin[k - 1] + value)
+                        high_end[k] = max(high_end[k], high_begin[k - 1] + value)
             if begin in starts:
                 break  # a part never reaches back over the start of its token
     return low, high
