@@ -418,26 +418,35 @@ def _glyphs(textpage: Any, frame: _Frame, budget: Budget, descents: dict[str, fl
     at_x, at_y, at_loose = ctypes.addressof(x), ctypes.addressof(y), ctypes.addressof(loose)
     unturned = frame.ctm[:4] == _IDENTITY[:4]
     left, flip = frame.ctm[4] + frame.shift_x, frame.top - frame.ctm[5]  # unturned: x + left, flip - y
-    fast: dict[int, tuple[float, float] | None] = {}  # an upright text object's rise, for the short road
+    # An upright text object on an unturned page takes the short road: its glyphs share one baseline, and
+    # each starts where its loose box does. Per object: the top and bottom of its boxes, from the baseline
+    # of its first glyph, and that glyph's loose box bottom (a glyph whose box is lower or higher is off
+    # that baseline, vertical writing: its own origin is asked for).
+    fast: dict[int, tuple[float, float, float] | None] = {}
     for index in range(max(count, 0)):
         address = _TEXT_OBJECT(page, index)
         if not address:
             continue  # a space or line break PDFium made up
-        shared = objects.get(address)
-        if shared is None:
-            shared = objects[address] = _text_object(page, index, address, descents, fonts)
-            fast[address] = shared.rise if unturned and shared.upright else None
         budget.char()
         code = _UNICODE(page, index)
         text = f"(cid:{code})" if _UNMAPPED(page, index) == 1 else chr(code)
-        _ORIGIN(page, index, at_x, at_y)
         _LOOSE_BOX(page, index, at_loose)
-        rise = fast[address]
-        if rise is None:
+        shared = objects.get(address)
+        if shared is None:
+            shared = objects[address] = _text_object(page, index, address, descents, fonts)
+            if unturned and shared.upright:
+                _ORIGIN(page, index, at_x, at_y)
+                low, high = shared.rise
+                fast[address] = (flip - y.value - high, flip - y.value - low, loose.bottom)
+            else:
+                fast[address] = None
+        road = fast[address]
+        if road is None or loose.bottom != road[2]:
+            _ORIGIN(page, index, at_x, at_y)
             out.append((address, _char(text, x.value, y.value, loose, shared, frame)))
             continue
-        x0, low, high = x.value + left, flip - y.value - rise[1], flip - y.value - rise[0]
-        out.append((address, Char(text, x0, x0 + abs(loose.right - loose.left), low, high, high - low, shared.ink)))
+        x0, top, bottom = loose.left + left, road[0], road[1]
+        out.append((address, Char(text, x0, x0 + abs(loose.right - loose.left), top, bottom, bottom - top, shared.ink)))
     return out
 
 

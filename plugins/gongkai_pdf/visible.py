@@ -52,7 +52,7 @@ NEAR_LOOKS = 64
 
 _FIGURE_ENDS = frozenset("%％")
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-_Cell = tuple[str, float, int, int]  # a character's text and size, a square of the grid of copies
+_Square = tuple[int, int]  # a square of the grid copies are looked for in
 _SQUARE = 36.0  # points: glyphs are looked up by the square (or band) of the page their middle is in
 
 
@@ -121,8 +121,7 @@ def merge_copies(chars: Sequence[Char]) -> list[Char]:
     square it is in, four squares; a square keeps no more than four
     characters that are no copies of each other (one in each quarter).
     """
-    cells: dict[_Cell, list[Char]] = {}
-    get = cells.get
+    groups: dict[tuple[str, float], dict[_Square, list[Char]]] = {}  # by text and size, then by square
     out: list[Char] = []
     for c in chars:
         size = round(c.size if c.size > 0 else c.bottom - c.top, 1)
@@ -133,19 +132,22 @@ def merge_copies(chars: Sequence[Char]) -> list[Char]:
             continue
         u, v = x0 / (2 * reach), top / (2 * reach)
         i, j = math.floor(u), math.floor(v)
+        squares = groups.get((c.text, size))
+        if squares is None:  # the first of its text and size: no copy of anything
+            groups[(c.text, size)] = {(i, j): [c]}
+            out.append(c)
+            continue
         ni, nj = (i + 1 if u - i >= 0.5 else i - 1), (j + 1 if v - j >= 0.5 else j - 1)
-        text = c.text
-        own = (text, size, i, j)
         copy = False
-        for key in (own, (text, size, ni, j), (text, size, i, nj), (text, size, ni, nj)):
-            for o in get(key, ()):
+        for key in ((i, j), (ni, j), (i, nj), (ni, nj)):
+            for o in squares.get(key, ()):
                 if abs(o.x0 - x0) < reach and abs(o.top - top) < reach:
                     copy = True
                     break
             if copy:
                 break
         if not copy:
-            cells.setdefault(own, []).append(c)
+            squares.setdefault((i, j), []).append(c)
             out.append(c)
     return out
 
