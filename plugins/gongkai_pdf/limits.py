@@ -119,9 +119,9 @@ class Budget:
             f"the PDF too large: more than {limit:,} {what} (the limit per document, reached on page {self.page})"
         )
 
-    def operation(self) -> None:
-        self.page_operations += 1
-        self.operations += 1
+    def operation(self, count: int = 1) -> None:
+        self.page_operations += count
+        self.operations += count
         if self.page_operations > MAX_PAGE_OPERATIONS:
             raise self._refuse("content operations", MAX_PAGE_OPERATIONS)
         if self.operations > MAX_DOCUMENT_OPERATIONS:

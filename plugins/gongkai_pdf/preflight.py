@@ -10,10 +10,11 @@ and the forms drawn are found by the `Do` operators of their content, as
 deep as they nest. What PDFium then builds of characters and paths is
 counted by `gongkai_pdf.pdfium_engine`.
 
-The operations, graphics states and characters of pdfminer's interpreter
-(`gongkai_pdf.interpreter`) are not counted here: PDFium runs a million
-operators in milliseconds, and what it draws is bounded by the content's
-size.
+Operations are counted too, from the decoded content (operators and
+operands: every run of characters between delimiters, a few too many
+rather than too few), and the graphics states saved and not restored: a
+page of 32 MB of `q` took PDFium 600 MB. The characters and paths PDFium
+then builds are counted by `gongkai_pdf.pdfium_engine`.
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ from gongkai_pdf import limits
 from gongkai_pdf.limits import PARSED, Budget, streams_of_font
 from gongkai_pdf.structure import translucent
 
+# Content bytes as token characters (x) and what separates tokens (space): a token, an operator or an
+# operand, is a run of x (a string's words each count: too many, never too few). Counted in C, a copy of
+# the content the only thing made.
+_DELIMITERS = b"\0\t\n\f\r []()<>{}/%"
+_TOKENS = bytes(32 if byte in _DELIMITERS else 120 for byte in range(256))
+# `q` and `Q`, saving and restoring the graphics state, as tokens of their own.
+_STATE = re.compile(rb"(?<![^\s\[\]()<>{}/%])[qQ](?![^\s\[\]()<>{}/%])")
 # A name, then `Do`: an XObject drawn. Inside a string or an inline picture it counts too (too many, never
 # too few).
 _DRAWN = re.compile(rb"/((?:[^\s/\[\]()<>{}%#]|#[0-9A-Fa-f]{2})+)\s*Do(?![^\s/\[\]()<>{}%])")
@@ -76,7 +84,7 @@ class Preflight:
             stream = resolve1(obj)
             if isinstance(stream, PDFStream):
                 budget.content(stream)
-                drawn += _names_drawn(stream)
+                drawn += self._run(stream)
         if _dict(resources.get("XObject")):
             self._draw(drawn, resources, 0, facts)
         return facts
@@ -97,7 +105,30 @@ class Preflight:
             inner = _dict(xobject.get("Resources")) or resources  # a form without its own uses the page's
             self._resources(inner, facts)
             budget.content(xobject)
-            self._draw(_names_drawn(xobject) if _dict(inner.get("XObject")) else (), inner, depth + 1, facts)
+            names = self._run(xobject)
+            self._draw(names if _dict(inner.get("XObject")) else (), inner, depth + 1, facts)
+
+    def _run(self, stream: PDFStream) -> list[str]:
+        """Count the operations of a content stream about to be run (its size measured) and the graphics
+        states it leaves saved; the names of the XObjects it draws."""
+        try:
+            data = stream.get_data() or b""
+        except Exception:  # undecodable: PDFium finds nothing in it either
+            return []
+        if data.count(b"q") > limits.MAX_SAVED_STATES:  # else it cannot save that many
+            depth = 0
+            for n, m in enumerate(_STATE.finditer(data)):
+                if n > limits.MAX_PAGE_OPERATIONS:
+                    break  # the count of operations refuses the page
+                depth = depth + 1 if m.group() == b"q" else max(depth - 1, 0)
+                if depth > limits.MAX_SAVED_STATES:
+                    raise ReadError(
+                        f"page {self.budget.page} too large: more than {limits.MAX_SAVED_STATES:,} graphics "
+                        "states saved and not restored (the limit)"
+                    )
+        marked = data.translate(_TOKENS)
+        self.budget.operation(marked.count(b" x") + marked.startswith(b"x"))
+        return [_name(m.group(1)) for m in _DRAWN.finditer(data)]
 
     def _resources(self, resources: dict[object, object], facts: PageFacts) -> None:
         """The fonts of a resource dictionary measured (each once), their descents and its graphics states noted."""
@@ -160,15 +191,6 @@ def _text(value: object) -> str:
 def _list(value: object) -> list[object]:
     value = resolve1(value)
     return value if isinstance(value, list) else []
-
-
-def _names_drawn(stream: PDFStream) -> list[str]:
-    """The names of the XObjects a content stream draws, in order (its size already measured)."""
-    try:
-        data = stream.get_data()
-    except Exception:  # undecodable: PDFium finds nothing in it either
-        return []
-    return [_name(m.group(1)) for m in _DRAWN.finditer(data or b"")]
 
 
 def _name(raw: bytes) -> str:
