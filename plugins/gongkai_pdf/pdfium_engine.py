@@ -420,9 +420,10 @@ def _glyphs(textpage: Any, frame: _Frame, budget: Budget, descents: dict[str, fl
     left, flip = frame.ctm[4] + frame.shift_x, frame.top - frame.ctm[5]  # unturned: x + left, flip - y
     # An upright text object on an unturned page takes the short road: its glyphs share one baseline, and
     # each starts where its loose box does. Per object: the top and bottom of its boxes, from the baseline
-    # of its first glyph, and that glyph's loose box bottom (a glyph whose box is lower or higher is off
-    # that baseline, vertical writing: its own origin is asked for).
-    fast: dict[int, tuple[float, float, float] | None] = {}
+    # of its first glyph, and that glyph's loose box bottom. PDFium's loose boxes of one line differ by
+    # hundredths of a point; a glyph whose box is a quarter of its height lower or higher is off that
+    # baseline (vertical writing): its own origin is asked for.
+    fast: dict[int, tuple[float, float, float, float] | None] = {}
     for index in range(max(count, 0)):
         address = _TEXT_OBJECT(page, index)
         if not address:
@@ -437,11 +438,11 @@ def _glyphs(textpage: Any, frame: _Frame, budget: Budget, descents: dict[str, fl
             if unturned and shared.upright:
                 _ORIGIN(page, index, at_x, at_y)
                 low, high = shared.rise
-                fast[address] = (flip - y.value - high, flip - y.value - low, loose.bottom)
+                fast[address] = (flip - y.value - high, flip - y.value - low, loose.bottom, 0.25 * (high - low))
             else:
                 fast[address] = None
         road = fast[address]
-        if road is None or loose.bottom != road[2]:
+        if road is None or abs(loose.bottom - road[2]) > road[3]:
             _ORIGIN(page, index, at_x, at_y)
             out.append((address, _char(text, x.value, y.value, loose, shared, frame)))
             continue
