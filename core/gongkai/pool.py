@@ -1,11 +1,14 @@
 """A small process pool that can kill one hung task.
 
 concurrent.futures cannot stop a single task, so this is its own pool: each
-worker is a process taking one task at a time over a Pipe: forked from the
-parent while it runs no other thread (it shares what the parent has already
-imported: a one-file conversion costs one interpreter less), else started
-by the fork server (forking a process with threads can copy a lock another
-thread holds). The parent waits on the pipes and the process sentinels with a timeout
+worker is a process taking one task at a time over a Pipe. The first
+workers are forked from the parent when it runs no other thread: they share
+what it has imported (a one-file conversion costs one interpreter less).
+Workers replacing them later are started by the fork server: by then the
+parent may run a thread (forking could copy a lock it holds), and it may
+have grown, which a fork would count against the worker's memory cap.
+
+The parent waits on the pipes and the process sentinels with a timeout
 until the nearest deadline; a worker past its deadline is killed, a worker
 that died (segfault, os._exit, the kernel's OOM killer) is noticed by its
 sentinel, and either way its task is recorded as failed with the cause and a
@@ -107,13 +110,15 @@ class LocalPool:
         self.recycle = max(1, recycle)
         self.context = multiprocessing.get_context("forkserver")
         self._fork = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+        self._started = False  # the first workers have been started
         self.slots: list[_Slot] = []
         self.peak_rss_kb: dict[int, int] = {}  # worker pid → its ru_maxrss, as last reported
 
     def _start(self) -> _Slot:
         parent, child = self.context.Pipe()
         keep, give = self.context.Pipe()  # the lifeline: nothing is ever sent on it, it only closes
-        context = self._fork if self._fork is not None and threading.active_count() == 1 else self.context
+        fresh = not self._started and threading.active_count() == 1
+        context = self._fork if fresh and self._fork is not None else self.context
         for stream in (sys.stdout, sys.stderr):  # what is buffered would be written again by the copy
             with contextlib.suppress(Exception):
                 stream.flush()
@@ -144,6 +149,7 @@ class LocalPool:
         waiting: Task | None = next(pending, None)
         while len(self.slots) < self.jobs:
             self.slots.append(self._start())
+        self._started = True
         try:
             while True:
                 # hand out tasks to idle workers, keeping within `window` of the oldest unfinished task
