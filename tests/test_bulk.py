@@ -313,6 +313,34 @@ def test_workers_do_not_outlive_a_killed_parent(tmp_path: Path) -> None:
     assert b"Traceback" not in proc.stderr.read()
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_the_first_workers_are_forked_from_the_parent_without_a_fork_server(tmp_path: Path) -> None:
+    """A batch starting two workers runs three processes, not four: a conversion of one file pays for one
+    interpreter, not two (the parent's imports are shared)."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(2):
+        (src / f"hang{n}.poison").write_text("hang", "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(poison_site(tmp_path))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gongkai", "convert", str(src), "-o", f"{tmp_path / 'out'}/", "--jobs", "2"],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(_session_members(proc.pid)) < 3:
+            assert time.monotonic() < deadline and proc.poll() is None, "the workers never started"
+            time.sleep(0.1)
+        time.sleep(1)  # both workers inside their hanging tasks: nothing more starts
+        assert len(_session_members(proc.pid)) == 3
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
 def test_a_library_failing_under_the_memory_cap_says_memory_limit(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()
