@@ -20,11 +20,13 @@ import pytest
 
 import gongkai
 from conftest import ROOT
+from fuzzing import mutate
 from gongkai.errors import ReadError
 from gongkai.hookspecs import Document
-from gongkai.layout import Layout
+from gongkai.layout import Layout, Line
 from gongkai_pdf import PdfReader, extract, pdfium_engine
 from gongkai_pdf.page import PageData
+from test_pdf_reader import FONT, HELLO, pdf_file, stream
 
 PDFS = sorted([*(ROOT / "fixtures").rglob("*.pdf"), *(ROOT / "tests" / "data" / "pdf").glob("*.pdf")])
 # How far apart the engines may place an edge: PDFium takes a glyph's advance from the font program,
@@ -125,3 +127,46 @@ def report(path: Path, engine: str) -> dict[str, Any]:
 def test_an_unknown_engine_is_a_one_line_error() -> None:
     with pytest.raises(ReadError, match=r"^no PDF engine 'pdfminer': engine= takes pdfium or pdfplumber$"):
         gongkai.convert(PDFS[0], options={"engine": "pdfminer"})
+
+
+# --- where PDFium stops and pdfminer gets over the damage: pdfplumber reads on -----------------------------
+
+
+def damaged(source: str, seed: int) -> bytes:
+    """A committed PDF damaged by the fuzzer's mutation `seed` (the same bytes every time)."""
+    return mutate.build_case(source, seed, large=False).data
+
+
+def pages_of(module: object, data: bytes) -> list[PageData]:
+    found = page_data(module, data)
+    assert not isinstance(found, str), found
+    return found
+
+
+def test_a_pdf_pdfium_cannot_open_is_read_through_pdfplumber() -> None:
+    """A catalog pointing at a page tree that is not there: pdfminer finds the page, PDFium gives up."""
+    page = b"<< /Type /Page /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>"
+    catalog, tree = b"<< /Type /Catalog /Pages 9 0 R >>", b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>"
+    data = pdf_file([catalog, tree, FONT, page, stream(HELLO)])
+    layout = PdfReader().read(Document(data=data, name="lost-tree.pdf"))
+    assert [b.text for b in layout.blocks if isinstance(b, Line)] == ["Annual report"]
+    assert layout.problems[0].startswith("page 1: the PDF is damaged here (PDFium cannot open it (")
+    assert layout.problems[0].endswith("): read through pdfplumber); some of its content may be missing")
+
+
+def test_a_page_pdfium_cannot_load_is_read_through_pdfplumber_with_those_after_it() -> None:
+    data = damaged("tests/data/pdf/gov2021_unruled.pdf", 1002)  # the page tree's kids edited
+    ours, theirs = pages_of(pdfium_engine, data), pages_of(extract, data)
+    why = "PDFium cannot draw page 1 (Failed to load page): it and the pages after it read through pdfplumber"
+    assert ours[0].warnings[-1] == why
+    assert [[c.text for c in p.chars] for p in ours] == [[c.text for c in p.chars] for p in theirs]
+
+
+def test_text_pdfium_draws_no_glyph_of_is_read_through_pdfplumber() -> None:
+    """A font program damaged (its bytes edited as if they were content): PDFium drew no glyph of a whole column
+    of figures; pdfminer needs no font program and reads them."""
+    data = damaged("tests/data/pdf/gov2021_unruled.pdf", 1009)
+    ours, theirs = pages_of(pdfium_engine, data), pages_of(extract, data)
+    assert ours[1].warnings[-1] == "PDFium cannot read 155 pieces of text (a damaged font?): read through pdfplumber"
+    assert [c.text for c in ours[1].chars] == [c.text for c in theirs[1].chars]
+    assert sum(c.text.isdigit() for c in ours[1].chars) == sum(c.text.isdigit() for c in theirs[1].chars) > 100

@@ -69,7 +69,13 @@ class PdfPages:
             raise page_tree_error(pdf.doc, exc) from None
 
     def __iter__(self) -> Iterator[PageData]:
+        return self.pages_from(1)
+
+    def pages_from(self, first: int) -> Iterator[PageData]:
+        """The pages from page `first` on (those before it are not drawn)."""
         for number, page in enumerate(self._pdf.pages, start=1):
+            if number < first:
+                continue
             self._damage.messages.clear()
             try:
                 device = interpret(page, self._budget, InkDevice, InkInterpreter)

@@ -86,6 +86,7 @@ class PageData:
     pictures: list[Box] = field(default_factory=list)  # the boxes of its images
     painted_over: int = 0  # glyphs left out, covered by an opaque white rectangle drawn after them
     warnings: list[str] = field(default_factory=list)  # what the PDF library found damaged on the page
+    unread: int = 0  # pieces of text the engine knows the page draws but read no glyph of (a font it cannot load)
 
 
 # A colour component this close to full (or, in CMYK, to none) is white paper.

@@ -22,6 +22,7 @@ the same layout:
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import io
 from collections.abc import Iterator
@@ -55,15 +56,23 @@ from gongkai_pdf.page import (
     add_rect,
     check_head,
     cover,
+    one_line,
     slanted,
     white,
     white_on_ground,
 )
 from gongkai_pdf.preflight import PageFacts, Preflight
 from gongkai_pdf.structure import DamageLog, box_error, cause, damage_log, lost_streams, open_error, page_objects
+from gongkai_pdf.text import bad_glyph
 
 FILLED_MODES = frozenset({0, 2, 4, 6})  # text render modes painting the glyph (PDF 32000 §9.3.6)
 STROKED_MODES = frozenset({1, 2, 5, 6})
+# A page whose glyphs PDFium cannot map to text reach this share, or whose text objects PDFium makes no
+# glyph of reach this many and this share (a real page has a few: empty strings), is drawn by pdfplumber
+# too, and read as pdfplumber reads it when that gives more text: pdfminer gets over damaged font maps (a
+# wrong /Length) and font programs (it needs none) that PDFium does not.
+UNMAPPED_SHARE = 0.05
+SILENT_OBJECTS, SILENT_SHARE = 5, 0.25
 Matrix = tuple[float, float, float, float, float, float]
 Point = tuple[float, float]
 
@@ -71,7 +80,10 @@ Point = tuple[float, float]
 class PdfiumPages:
     """An open PDF: its page count and its pages, each measured, then drawn by PDFium."""
 
-    def __init__(self, pdf: pdfium.PdfDocument, pages: list[PDFPage], damage: DamageLog, budget: Budget) -> None:
+    def __init__(
+        self, data: bytes, pdf: pdfium.PdfDocument, pages: list[PDFPage], damage: DamageLog, budget: Budget
+    ) -> None:
+        self._data = data
         self._pdf = pdf
         self._pages = pages
         self._damage = damage
@@ -80,27 +92,65 @@ class PdfiumPages:
         self.count = len(pages)
 
     def __iter__(self) -> Iterator[PageData]:
-        for number, page in enumerate(self._pages, start=1):
-            self._damage.messages.clear()
-            try:
-                facts = self._preflight.check_page(page, number)
-                if number > len(self._pdf):
-                    raise ReadError(f"corrupt PDF: page {number} cannot be read (PDFium finds no such page)")
-                data = _draw(self._pdf, number, self._budget, facts)
-                if lost_streams(page):
-                    self._damage.messages.append("a content stream cannot be decompressed")
-            except ReadError:
-                raise
-            except ReferenceCycle as exc:
-                raise ReadError(f"corrupt PDF: {exc}") from None
-            except Exception as exc:  # pdfminer's many ways of meeting a broken object
-                raise ReadError(f"corrupt PDF: page {number} cannot be read ({cause(exc)})") from None
-            data.warnings = list(self._damage.messages)
-            yield data
+        with contextlib.ExitStack() as stack:
+            plumbed: Any = None
+
+            def pdfplumber() -> Any:  # the second engine, opened the first time it is needed
+                nonlocal plumbed
+                if plumbed is None:
+                    from gongkai_pdf.extract import open_pdf as open_with_pdfplumber
+
+                    plumbed = stack.enter_context(open_with_pdfplumber(self._data))
+                return plumbed
+
+            for number, page in enumerate(self._pages, start=1):
+                self._damage.messages.clear()
+                try:
+                    facts = self._preflight.check_page(page, number)
+                    data = _draw(self._pdf, number, self._budget, facts)
+                    if lost_streams(page):
+                        self._damage.messages.append("a content stream cannot be decompressed")
+                except _Undrawn as exc:  # a damage PDFium does not get over: pdfplumber reads on
+                    for data in pdfplumber().pages_from(number):
+                        if data.number == number:
+                            data.warnings.append(
+                                f"PDFium cannot draw page {number} ({exc}): it and the pages after it read through "
+                                "pdfplumber"
+                            )
+                        yield data
+                    return
+                except ReadError:
+                    raise
+                except ReferenceCycle as exc:
+                    raise ReadError(f"corrupt PDF: {exc}") from None
+                except Exception as exc:  # pdfminer's many ways of meeting a broken object
+                    raise ReadError(f"corrupt PDF: page {number} cannot be read ({cause(exc)})") from None
+                data.warnings = list(self._damage.messages)
+                unmapped = _unmapped(data)
+                if data.unread or unmapped >= UNMAPPED_SHARE * len(data.chars) > 0:  # a font PDFium cannot read?
+                    other = next(pdfplumber().pages_from(number))
+                    if _readable(other) > _readable(data):
+                        lost = f"{data.unread} pieces of text" if data.unread else f"{unmapped} glyphs"
+                        other.warnings.append(f"PDFium cannot read {lost} (a damaged font?): read through pdfplumber")
+                        data = other
+                yield data
+
+
+def _unmapped(page: PageData) -> int:
+    return sum(1 for c in page.chars if bad_glyph(c.text))
+
+
+def _readable(page: PageData) -> int:
+    """The characters of a page that print text: neither spaces nor unmapped glyphs."""
+    return sum(1 for c in page.chars if c.text.strip() and not bad_glyph(c.text))
+
+
+class _Undrawn(Exception):
+    """PDFium cannot load a page (its message)."""
 
 
 @contextmanager
-def open_pdf(data: bytes) -> Iterator[PdfiumPages]:
+def open_pdf(data: bytes) -> Iterator[PdfiumPages | _Noted]:
     """Open a PDF held in memory; ReadError with a one-line cause when it cannot be."""
     cut_short = check_head(data)
     with damage_log() as damage:
@@ -111,7 +161,7 @@ def open_pdf(data: bytes) -> Iterator[PdfiumPages]:
             guard_references(doc)
             measure_object_streams(doc, budget)
             pages = page_objects(doc)
-            bad_box = box_error(doc)
+            bad_box = box_error(doc, pages)
         except ReadError:
             raise
         except Exception as exc:
@@ -120,18 +170,53 @@ def open_pdf(data: bytes) -> Iterator[PdfiumPages]:
             raise ReadError(TRUNCATED)
         if bad_box:
             raise bad_box
+        pdf, why = _opened(data, len(pages))
+        if pdf is None:  # a damage PDFium does not get over where pdfminer does: pdfplumber reads it all
+            from gongkai_pdf.extract import open_pdf as open_with_pdfplumber
+
+            with open_with_pdfplumber(data) as plumbed:
+                yield _Noted(plumbed, f"{why}: read through pdfplumber")
+            return
         try:
-            pdf = pdfium.PdfDocument(data)
-        except pdfium.PdfiumError as exc:
-            raise ReadError(f"corrupt PDF: {exc}") from None
-        try:
-            yield PdfiumPages(pdf, pages, damage, budget)
+            yield PdfiumPages(data, pdf, pages, damage, budget)
         finally:
             pdf.close()
 
 
+def _opened(data: bytes, pages: int) -> tuple[pdfium.PdfDocument | None, str]:
+    """PDFium's document, or None and why not: it cannot open the file, or it finds other pages in it than
+    pdfminer (their page trees repaired two ways: page n may not be the same page)."""
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        return None, f"PDFium cannot open it ({one_line(str(exc)).rstrip('.')})"
+    if len(pdf) != pages:
+        found = len(pdf)
+        pdf.close()
+        return None, f"PDFium finds {found} pages in it, pdfminer {pages}"
+    return pdf, ""
+
+
+class _Noted:
+    """Another engine's pages, the first of them noting why."""
+
+    def __init__(self, pages: Any, note: str) -> None:
+        self._pages = pages
+        self.count: int = pages.count
+        self._note = note
+
+    def __iter__(self) -> Iterator[PageData]:
+        for n, page in enumerate(self._pages):
+            if n == 0:
+                page.warnings.append(self._note)
+            yield page
+
+
 def _draw(pdf: pdfium.PdfDocument, number: int, budget: Budget, facts: PageFacts) -> PageData:
-    page = pdf[number - 1]
+    try:
+        page = pdf[number - 1]
+    except pdfium.PdfiumError as exc:
+        raise _Undrawn(one_line(str(exc)).rstrip(".")) from None
     try:
         text = page.get_textpage()
         try:
@@ -228,6 +313,10 @@ def _page_data(number: int, page: Any, textpage: Any, budget: Budget, facts: Pag
     walk = _Walk(frame, budget)
     _walk(page, fpdf.FPDFPage_CountObjects(page), fpdf.FPDFPage_GetObject, _IDENTITY, walk)
     glyphs = _glyphs(textpage, frame, budget, facts.descents)
+    drawn = {address for address, _ in glyphs}
+    silent = sum(1 for address in walk.text_objects if address not in drawn)
+    if silent >= max(SILENT_OBJECTS, SILENT_SHARE * len(walk.text_objects)):
+        out.unread = silent
     order = {address: n for n, address in enumerate(walk.text_objects)}
     placed = sorted(glyphs, key=lambda g: order.get(g[0], len(order)))  # stable: each object's glyphs in order
     chars = [char for _, char in placed]

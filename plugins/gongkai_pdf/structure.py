@@ -76,10 +76,15 @@ def page_tree_error(doc: Any, exc: BaseException) -> ReadError:
     return box_error(doc) or ReadError(f"corrupt PDF: its pages cannot be read ({cause(inner)})")
 
 
-def box_error(doc: Any) -> ReadError | None:
-    """The first page without a usable box (pdfplumber needs them all), as an error; None when all have one."""
+def box_error(doc: Any, pages: list[PDFPage] | None = None) -> ReadError | None:
+    """The first page without a usable box (pdfplumber needs them all), as an error; None when all have one.
+
+    The pages are those of the page tree, or `pages` (as pdfminer found
+    them: it looks for pages outside a tree that leads nowhere).
+    """
+    found = ({**page.attrs} for page in pages) if pages is not None else _page_dicts(doc)
     try:
-        for number, attrs in enumerate(_page_dicts(doc), start=1):
+        for number, attrs in enumerate(found, start=1):
             for key in _BOXES:
                 if (key == "MediaBox" or key in attrs) and not _is_box(attrs.get(key)):
                     return ReadError(f"corrupt PDF: page {number} has no valid {key} (the size of the page)")
