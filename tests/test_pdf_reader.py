@@ -38,6 +38,7 @@ import gongkai_pdf.extract
 import gongkai_pdf.ink
 import gongkai_pdf.limits
 import gongkai_pdf.preflight
+import gongkai_pdf.visible
 from conftest import ROOT
 from gongkai.errors import ReadError
 from gongkai.hookspecs import Document, Reader
@@ -1098,6 +1099,14 @@ def test_a_small_raised_digit_after_a_figure_is_a_footnote_mark(engine: str) -> 
     # A small digit on the baseline is a digit, and so is one after a label (a figure in small type).
     assert lines(shown(text(72, 700, b"Granted 18"), text(117.3, 700, b"1", size=6))) == ["Granted 181"]
     assert lines(shown(text(72, 700, b"Granted"), text(113, 704, b"1", size=6))) == ["Granted 1"]
+
+
+def test_a_glyph_of_a_size_no_page_has_does_not_stall_the_footnote_marks() -> None:
+    """A glyph 10²¹ points high (a damaged size operand; fuzzing found it): looking for the figure a small digit
+    is raised after went band by band through more bands than any page has, for ever."""
+    giant = Char("3", 300.0, 303.0, -9e20, 702.0, 6.0)  # a small digit whose box reaches far up the page
+    chars = [*text_at("Granted 18", 72, 700), Char("1", 117.3, 120.0, 696.0, 702.0, 6.0), giant]
+    assert "".join(c.text for c in gongkai_pdf.visible.superscripts(chars)).startswith("Granted18\u00b9")
 
 
 def test_a_tounicode_map_larger_than_any_font_needs_is_refused_before_it_is_parsed(engine: str) -> None:

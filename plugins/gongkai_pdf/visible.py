@@ -202,6 +202,7 @@ class _Bands:
                 bands[int(c.cy // _SQUARE)].append(c)
         self._bands = {k: sorted(v, key=lambda c: c.x1) for k, v in bands.items()}
         self._ends = {k: [c.x1 for c in v] for k, v in self._bands.items()}
+        self._keys = sorted(self._bands)
 
     def ending_near(self, mark: Char) -> Iterator[Char]:
         """The characters (up to `NEAR_LOOKS`, nearest first) ending where one `mark` is raised after would."""
@@ -209,7 +210,12 @@ class _Bands:
         lo_x, hi_x = mark.x0 - 2 * MARK_GAP * smallest, mark.x0 + 0.2 * mark.size
         reach = min(smallest, 2 * _SQUARE)  # how far from the mark such a character's middle may be
         looks = 0
-        for k in range(int((mark.top - reach) // _SQUARE), int((mark.bottom + reach) // _SQUARE) + 1):
+        first, last = (mark.top - reach) // _SQUARE, (mark.bottom + reach) // _SQUARE
+        if not (math.isfinite(first) and math.isfinite(last)):
+            return
+        # the bands there are between the two (a glyph 10²¹ points high spans more bands than a page has)
+        keys = self._keys[bisect.bisect_left(self._keys, first) : bisect.bisect_right(self._keys, last)]
+        for k in keys:
             band, ends = self._bands.get(k), self._ends.get(k)
             if not band or not ends:
                 continue
