@@ -174,9 +174,12 @@ def _prefix_bounds(tokens: Sequence[str], n: int) -> tuple[list[list[float]], li
                 value = int(part)
                 low_begin, high_begin = low[begin], high[begin]
                 for k in range(1, min(n, begin + 1) + 1):  # k - 1 parts take k - 1 characters at least
-                    if low_begin[k - 1] <= high_begin[k - 1]:
-                        low_end[k] = min(low_end[k], low_begin[k - 1] + value)
-                        high_end[k] = max(high_end[k], high_begin[k - 1] + value)
+                    least, most = low_begin[k - 1], high_begin[k - 1]
+                    if least <= most:  # (comparisons, not min and max: this is the search's innermost loop)
+                        if least + value < low_end[k]:
+                            low_end[k] = least + value
+                        if most + value > high_end[k]:
+                            high_end[k] = most + value
             if begin in starts:
                 break  # a part never reaches back over the start of its token
     return low, high
