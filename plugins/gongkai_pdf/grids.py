@@ -134,9 +134,13 @@ def _unruled_rows(table: RawTable, chars: list[Char]) -> list[Segment]:
     """
     _fill(table, chars)
     out: list[Segment] = []
+    rows: dict[int, list[RawCell]] = defaultdict(list)  # the cells of one lattice row each
+    for cell in table.cells:
+        if cell.r0 == cell.r1:
+            rows[cell.r0].append(cell)
     for r in range(len(table.ys) - 1):
-        row = [c for c in table.cells if c.r0 == c.r1 == r]
-        stacked = [c for c in row if sum(bool(FIGURE.fullmatch(ln.text())) for ln in group_lines(c.chars)) >= 2]
+        row = rows.get(r, [])
+        stacked = [c for c in row if len(c.chars) >= 2 and _figure_lines(c) >= 2]
         if len(stacked) < 2 or any(_wrapped(table, c) for c in stacked):
             continue
         bands = group_lines([ch for c in row for ch in c.chars])
@@ -145,6 +149,11 @@ def _unruled_rows(table: RawTable, chars: list[Char]) -> list[Segment]:
                 y = (a.bottom + b.top) / 2
                 out.append(Segment(table.x0, y, table.x1, y))
     return out
+
+
+def _figure_lines(cell: RawCell) -> int:
+    """How many of a cell's lines are bare figures."""
+    return sum(bool(FIGURE.fullmatch(ln.text())) for ln in group_lines(cell.chars))
 
 
 def _wrapped(table: RawTable, cell: RawCell) -> bool:

@@ -109,6 +109,10 @@ class TextLine:
         return [Span(words(cs), cs) for cs in out]
 
 
+# What an unmapped glyph's text holds somewhere (see `bad_glyph`).
+_SUSPECT = re.compile("\\(cid:|[\ufffd\ue000-\uf8ff]")
+
+
 def bad_glyph(text: str) -> bool:
     """An unmapped glyph: pdfminer's "(cid:N)", the replacement character, or a private-use code point."""
     if text.startswith("(cid:"):
@@ -118,6 +122,8 @@ def bad_glyph(text: str) -> bool:
 
 def garbled(chars: list[Char]) -> tuple[bool, list[Char]]:
     """Whether unmapped glyphs dominate the page, and the characters that are not such glyphs."""
+    if not _SUSPECT.search("".join(c.text for c in chars)):  # nearly every page: not a glyph to look at
+        return False, list(chars)
     good = [c for c in chars if not bad_glyph(c.text)]
     visible = sum(1 for c in chars if c.text.strip())
     bad = len(chars) - len(good)
