@@ -283,12 +283,12 @@ def _session_members(sid: int) -> list[int]:
     return members
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
-def test_workers_do_not_outlive_a_killed_parent(tmp_path: Path) -> None:
-    """SIGKILL of the parent mid-batch: its workers, busy or not, and the fork server if one runs, go too."""
+def _hanging_batch(tmp_path: Path, files: int) -> subprocess.Popen[bytes]:
+    """`gongkai convert` of `files` inputs that hang, through two workers, in a session of its own; returned
+    once the parent and both workers run, the workers inside their tasks."""
     src = tmp_path / "in"
     src.mkdir()
-    for n in range(3):
+    for n in range(files):
         (src / f"hang{n}.poison").write_text("hang", "utf-8")
     env = {**os.environ, "PYTHONPATH": str(poison_site(tmp_path))}
     proc = subprocess.Popen(
@@ -302,7 +302,14 @@ def test_workers_do_not_outlive_a_killed_parent(tmp_path: Path) -> None:
     while len(_session_members(proc.pid)) < 3:  # the parent and two workers at least
         assert time.monotonic() < deadline and proc.poll() is None, "the workers never started"
         time.sleep(0.1)
-    time.sleep(1)  # the workers are inside their hanging tasks
+    time.sleep(1)  # the workers are inside their hanging tasks: nothing more starts
+    return proc
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_workers_do_not_outlive_a_killed_parent(tmp_path: Path) -> None:
+    """SIGKILL of the parent mid-batch: its workers, busy or not, and the fork server if one runs, go too."""
+    proc = _hanging_batch(tmp_path, 3)
     proc.kill()
     proc.wait()
     deadline = time.monotonic() + 30
@@ -317,24 +324,8 @@ def test_workers_do_not_outlive_a_killed_parent(tmp_path: Path) -> None:
 def test_the_first_workers_are_forked_from_the_parent_without_a_fork_server(tmp_path: Path) -> None:
     """A batch starting two workers runs three processes, not four: a conversion of one file pays for one
     interpreter, not two (the parent's imports are shared)."""
-    src = tmp_path / "in"
-    src.mkdir()
-    for n in range(2):
-        (src / f"hang{n}.poison").write_text("hang", "utf-8")
-    env = {**os.environ, "PYTHONPATH": str(poison_site(tmp_path))}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gongkai", "convert", str(src), "-o", f"{tmp_path / 'out'}/", "--jobs", "2"],
-        cwd=ROOT,
-        env=env,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    proc = _hanging_batch(tmp_path, 2)
     try:
-        deadline = time.monotonic() + 60
-        while len(_session_members(proc.pid)) < 3:
-            assert time.monotonic() < deadline and proc.poll() is None, "the workers never started"
-            time.sleep(0.1)
-        time.sleep(1)  # both workers inside their hanging tasks: nothing more starts
         assert len(_session_members(proc.pid)) == 3
     finally:
         os.killpg(proc.pid, signal.SIGKILL)

@@ -15,7 +15,7 @@ from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
 from gongkai.errors import ReadError
 from gongkai_pdf import limits
-from gongkai_pdf.limits import PARSED, Budget, font_streams
+from gongkai_pdf.limits import Budget, font_streams
 
 
 class BoundedInterpreter(PDFPageInterpreter):
@@ -31,12 +31,7 @@ class BoundedInterpreter(PDFPageInterpreter):
     def init_resources(self, resources: dict[object, object]) -> None:
         if resources:
             for stream, what in font_streams(resources):
-                size = self.budget.measure(stream, what)
-                if what in PARSED and size > limits.MAX_PARSED_FONT_BYTES:
-                    raise ReadError(
-                        f"page {self.budget.page} too large: {what} of {size:,} bytes, "
-                        f"the limit is {limits.MAX_PARSED_FONT_BYTES:,}"
-                    )
+                self.budget.font(stream, what)
         super().init_resources(resources)
 
     def execute(self, streams: Any) -> None:

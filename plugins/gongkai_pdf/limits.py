@@ -165,6 +165,15 @@ class Budget:
                 )
         return size
 
+    def font(self, stream: PDFStream, what: str) -> None:
+        """A font's stream measured; one pdfminer parses token by token (`PARSED`) refused past
+        `MAX_PARSED_FONT_BYTES`."""
+        size = self.measure(stream, what)
+        if what in PARSED and size > MAX_PARSED_FONT_BYTES:
+            raise ReadError(
+                f"page {self.page} too large: {what} of {size:,} bytes, the limit is {MAX_PARSED_FONT_BYTES:,}"
+            )
+
     def content(self, stream: PDFStream) -> None:
         self.page_content += self.measure(stream, "a content stream")
         if self.page_content > MAX_PAGE_CONTENT_BYTES:

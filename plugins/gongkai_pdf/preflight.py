@@ -32,7 +32,7 @@ from pdfminer.psparser import LIT
 
 from gongkai.errors import ReadError
 from gongkai_pdf import limits
-from gongkai_pdf.limits import PARSED, Budget, streams_of_font
+from gongkai_pdf.limits import Budget, streams_of_font
 from gongkai_pdf.structure import translucent
 
 # Content bytes as token characters (x) and what separates tokens (space): a token, an operator or an
@@ -139,12 +139,7 @@ class Preflight:
             descents = self._fonts.get(key)
             if descents is None:
                 for stream, what in streams_of_font(spec):
-                    size = self.budget.measure(stream, what)
-                    if what in PARSED and size > limits.MAX_PARSED_FONT_BYTES:
-                        raise ReadError(
-                            f"page {self.budget.page} too large: {what} of {size:,} bytes, "
-                            f"the limit is {limits.MAX_PARSED_FONT_BYTES:,}"
-                        )
+                    self.budget.font(stream, what)
                 descents = self._fonts[key] = descents_of_font(spec)
                 self._kept.append(spec)
             for name, descent in descents.items():
