@@ -146,10 +146,13 @@ def group_lines(chars: Iterable[Char]) -> list[TextLine]:
         height = bottom - top
         best: TextLine | None = None
         best_overlap = 0.0
-        for line in open_lines:
-            overlap = min(line.bottom, bottom) - max(line.top, top)
-            if overlap > best_overlap and overlap >= SAME_LINE * min(height, line.bottom - line.top):
-                best, best_overlap = line, overlap
+        for line in open_lines:  # (comparisons rather than min and max: this runs for every glyph and line)
+            line_top, line_bottom = line.top, line.bottom  # min and max as they pick, NaN and all:
+            overlap = (bottom if bottom < line_bottom else line_bottom) - (top if top > line_top else line_top)
+            if overlap > best_overlap:
+                line_height = line_bottom - line_top
+                if overlap >= SAME_LINE * (line_height if line_height < height else height):
+                    best, best_overlap = line, overlap
         if best is None:
             best = TextLine([char], top, bottom)
             lines.append(best)
@@ -166,12 +169,22 @@ def group_lines(chars: Iterable[Char]) -> list[TextLine]:
     return lines
 
 
+def _largest(a: float, b: float) -> float:
+    """max(a, b, 1.0), as max picks it, without the cost of a call to max in a loop over every glyph."""
+    largest = a
+    if b > largest:
+        largest = b
+    if largest < 1.0:
+        largest = 1.0
+    return largest
+
+
 def word_groups(chars: list[Char]) -> list[list[Char]]:
     """Characters on one line split into words where the gap is wide (or a joined paragraph's next line starts)."""
     out: list[list[Char]] = []
     prev: Char | None = None
     for char in chars:
-        if prev is None or char.x0 < prev.x0 or char.x0 - prev.x1 > SPACE_GAP * max(prev.size, char.size, 1.0):
+        if prev is None or char.x0 < prev.x0 or char.x0 - prev.x1 > SPACE_GAP * _largest(prev.size, char.size):
             out.append([])
         out[-1].append(char)
         prev = char

@@ -122,9 +122,15 @@ def merge_copies(chars: Sequence[Char]) -> list[Char]:
     characters that are no copies of each other (one in each quarter).
     """
     groups: dict[tuple[str, float], dict[_Square, list[Char]]] = {}  # by text and size, then by square
+    tenths: dict[float, float] = {}  # a size, to a tenth of a point (a page has few sizes, and many glyphs)
     out: list[Char] = []
     for c in chars:
-        size = round(c.size if c.size > 0 else c.bottom - c.top, 1)
+        if c.size > 0:
+            size = tenths.get(c.size)
+            if size is None:
+                size = tenths[c.size] = round(c.size, 1)
+        else:
+            size = round(c.bottom - c.top, 1)
         reach = COPY_OFFSET * size
         x0, top = c.x0, c.top
         if not (reach > 0 and math.isfinite(x0) and math.isfinite(top)):
