@@ -450,7 +450,7 @@ def _fill_colour(obj: Any) -> tuple[float, float, float] | None:
 # --- glyphs -----------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a page has hundreds, and a frozen dataclass is slow to make
 class _TextObject:
     """What the glyphs of one text object share."""
 
@@ -502,6 +502,7 @@ def _glyphs(textpage: Any, frame: _Frame, budget: Budget, descents: dict[str, fl
     count = fpdf.FPDFText_CountChars(textpage)
     objects: dict[int, _TextObject] = {}
     fonts: dict[int, float] = {}
+    buffers = _Buffers()
     out: list[tuple[int, Char]] = []
     x, y, loose = ctypes.c_double(), ctypes.c_double(), fpdf.FS_RECTF()
     at_x, at_y, at_loose = ctypes.addressof(x), ctypes.addressof(y), ctypes.addressof(loose)
@@ -523,7 +524,7 @@ def _glyphs(textpage: Any, frame: _Frame, budget: Budget, descents: dict[str, fl
         _LOOSE_BOX(page, index, at_loose)
         shared = objects.get(address)
         if shared is None:
-            shared = objects[address] = _text_object(page, index, address, descents, fonts)
+            shared = objects[address] = _text_object(page, index, address, descents, fonts, buffers)
             if unturned and shared.upright:
                 _ORIGIN(page, index, at_x, at_y)
                 low, high = shared.rise
@@ -540,11 +541,23 @@ def _glyphs(textpage: Any, frame: _Frame, budget: Budget, descents: dict[str, fl
     return out
 
 
-def _text_object(page: int, index: int, obj: int, descents: dict[str, float], fonts: dict[int, float]) -> _TextObject:
-    m, size = fpdf.FS_MATRIX(), ctypes.c_float()
-    _MATRIX(page, index, ctypes.addressof(m))
+class _Buffers:
+    """What PDFium writes a text object's matrix, size and colour into: made once for a page's objects."""
+
+    def __init__(self) -> None:
+        self.matrix, self.size, self.rgba = fpdf.FS_MATRIX(), ctypes.c_float(), (ctypes.c_uint * 4)()
+        self.at_matrix, self.at_size = ctypes.addressof(self.matrix), ctypes.addressof(self.size)
+        step = ctypes.sizeof(ctypes.c_uint)
+        self.at_rgba = tuple(ctypes.addressof(self.rgba) + n * step for n in range(4))
+
+
+def _text_object(
+    page: int, index: int, obj: int, descents: dict[str, float], fonts: dict[int, float], buffers: _Buffers
+) -> _TextObject:
+    m = buffers.matrix
+    _MATRIX(page, index, buffers.at_matrix)
     matrix: Matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
-    _FONT_SIZE(obj, ctypes.addressof(size))
+    _FONT_SIZE(obj, buffers.at_size)
     font = _FONT(obj) or 0
     if font not in fonts:
         fonts[font] = descents.get(_base_font(font), 0.0)
@@ -554,17 +567,15 @@ def _text_object(page: int, index: int, obj: int, descents: dict[str, float], fo
         ink = "slanted"
     elif mode not in FILLED_MODES and mode not in STROKED_MODES:
         ink = "invisible"
-    elif mode in FILLED_MODES and mode not in STROKED_MODES and white(_object_colour(obj), "DeviceRGB"):
+    elif mode in FILLED_MODES and mode not in STROKED_MODES and white(_object_colour(obj, buffers), "DeviceRGB"):
         ink = "white"
-    return _TextObject(matrix, size.value, fonts[font], ink)
+    return _TextObject(matrix, buffers.size.value, fonts[font], ink)
 
 
-def _object_colour(obj: int) -> tuple[float, float, float] | None:
-    rgba = (ctypes.c_uint * 4)()
-    at = ctypes.addressof(rgba)
-    step = ctypes.sizeof(ctypes.c_uint)
-    if not _FILL_COLOUR(obj, at, at + step, at + 2 * step, at + 3 * step):
+def _object_colour(obj: int, buffers: _Buffers) -> tuple[float, float, float] | None:
+    if not _FILL_COLOUR(obj, *buffers.at_rgba):
         return None
+    rgba = buffers.rgba
     return rgba[0] / 255, rgba[1] / 255, rgba[2] / 255
 
 
