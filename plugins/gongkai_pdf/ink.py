@@ -22,13 +22,8 @@ from pdfminer.pdfcolor import PDFColorSpace
 
 from gongkai_pdf.covered import covered_glyphs
 from gongkai_pdf.interpreter import BoundedInterpreter, CountingDevice
-from gongkai_pdf.page import white
+from gongkai_pdf.page import FILLED_MODES, STROKED_MODES, white
 from gongkai_pdf.structure import translucent
-
-# Text render modes (PDF 32000 §9.3.6): 0 fill, 1 stroke, 2 both, 3 neither, 4-7 the same and clip.
-FILLED_MODES = frozenset({0, 2, 4, 6})
-STROKED_MODES = frozenset({1, 2, 5, 6})
-
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pdfminer's page space
 

@@ -13,8 +13,6 @@ from pdfminer.pdfinterp import PDFPageInterpreter, PDFStackT
 from pdfminer.pdftypes import PDFStream, resolve1
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
-from gongkai.errors import ReadError
-from gongkai_pdf import limits
 from gongkai_pdf.limits import Budget, font_streams
 
 
@@ -52,21 +50,13 @@ class BoundedInterpreter(PDFPageInterpreter):
 
     def do_q(self) -> None:
         self.budget.operation()
-        if len(self.gstack) >= limits.MAX_SAVED_STATES:
-            raise ReadError(
-                f"page {self.budget.page} too large: more than {limits.MAX_SAVED_STATES:,} graphics states saved "
-                "and not restored (the limit)"
-            )
+        self.budget.saved_states(len(self.gstack) + 1)
         super().do_q()
 
     def do_Do(self, xobjid_arg: PDFStackT) -> None:  # noqa: N802 (pdfminer's name for the operator)
         budget = self.budget
         budget.xobject()
-        if budget.depth >= limits.MAX_XOBJECT_DEPTH:
-            raise ReadError(
-                f"corrupt PDF: page {budget.page} draws XObjects inside XObjects more than "
-                f"{limits.MAX_XOBJECT_DEPTH} deep (the limit)"
-            )
+        budget.nested(budget.depth)
         budget.depth += 1
         try:
             super().do_Do(xobjid_arg)

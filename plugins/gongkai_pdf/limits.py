@@ -165,6 +165,22 @@ class Budget:
                 )
         return size
 
+    def saved_states(self, depth: int) -> None:
+        """Refuse a page leaving more than `MAX_SAVED_STATES` graphics states saved and not restored."""
+        if depth > MAX_SAVED_STATES:
+            raise ReadError(
+                f"page {self.page} too large: more than {MAX_SAVED_STATES:,} graphics states saved "
+                "and not restored (the limit)"
+            )
+
+    def nested(self, depth: int) -> None:
+        """Refuse an XObject drawn inside `depth` others, past `MAX_XOBJECT_DEPTH`."""
+        if depth >= MAX_XOBJECT_DEPTH:
+            raise ReadError(
+                f"corrupt PDF: page {self.page} draws XObjects inside XObjects more than "
+                f"{MAX_XOBJECT_DEPTH} deep (the limit)"
+            )
+
     def font(self, stream: PDFStream, what: str) -> None:
         """A font's stream measured; one pdfminer parses token by token (`PARSED`) refused past
         `MAX_PARSED_FONT_BYTES`."""

@@ -86,9 +86,11 @@ class PageData:
     pictures: list[Box] = field(default_factory=list)  # the boxes of its images
     painted_over: int = 0  # glyphs left out, covered by an opaque white rectangle drawn after them
     warnings: list[str] = field(default_factory=list)  # what the PDF library found damaged on the page
-    unread: int = 0  # pieces of text the engine knows the page draws but read no glyph of (a font it cannot load)
 
 
+# Text render modes (PDF 32000 §9.3.6): 0 fill, 1 stroke, 2 both, 3 neither, 4-7 the same and clip.
+FILLED_MODES = frozenset({0, 2, 4, 6})
+STROKED_MODES = frozenset({1, 2, 5, 6})
 # A colour component this close to full (or, in CMYK, to none) is white paper.
 WHITE = 0.98
 _EOF_TAIL = 4096

@@ -46,6 +46,8 @@ from gongkai_pdf.limits import (
     scan_file,
 )
 from gongkai_pdf.page import (
+    FILLED_MODES,
+    STROKED_MODES,
     TRUNCATED,
     Box,
     Char,
@@ -65,8 +67,6 @@ from gongkai_pdf.preflight import PageFacts, Preflight
 from gongkai_pdf.structure import DamageLog, box_error, cause, damage_log, lost_streams, open_error, page_objects
 from gongkai_pdf.text import bad_glyph
 
-FILLED_MODES = frozenset({0, 2, 4, 6})  # text render modes painting the glyph (PDF 32000 §9.3.6)
-STROKED_MODES = frozenset({1, 2, 5, 6})
 # A page whose glyphs PDFium cannot map to text reach this share, or whose text objects PDFium makes no
 # glyph of reach this many and this share (a real page has a few: empty strings), is drawn by pdfplumber
 # too, and read as pdfplumber reads it when that gives more text: pdfminer gets over damaged font maps (a
@@ -107,7 +107,7 @@ class PdfiumPages:
                 self._damage.messages.clear()
                 try:
                     facts = self._preflight.check_page(page, number)
-                    data = _draw(self._pdf, number, self._budget, facts)
+                    data, unread = _draw(self._pdf, number, self._budget, facts)
                     if lost_streams(page):
                         self._damage.messages.append("a content stream cannot be decompressed")
                 except _Undrawn as exc:  # a damage PDFium does not get over: pdfplumber reads on
@@ -127,10 +127,10 @@ class PdfiumPages:
                     raise ReadError(f"corrupt PDF: page {number} cannot be read ({cause(exc)})") from None
                 data.warnings = list(self._damage.messages)
                 unmapped = _unmapped(data)
-                if data.unread or unmapped >= UNMAPPED_SHARE * len(data.chars) > 0:  # a font PDFium cannot read?
+                if unread or unmapped >= UNMAPPED_SHARE * len(data.chars) > 0:  # a font PDFium cannot read?
                     other = next(pdfplumber().pages_from(number))
                     if _readable(other) > _readable(data):
-                        lost = f"{data.unread} pieces of text" if data.unread else f"{unmapped} glyphs"
+                        lost = f"{unread} pieces of text" if unread else f"{unmapped} glyphs"
                         other.warnings.append(f"PDFium cannot read {lost} (a damaged font?): read through pdfplumber")
                         data = other
                 yield data
@@ -212,7 +212,7 @@ class _Noted:
             yield page
 
 
-def _draw(pdf: pdfium.PdfDocument, number: int, budget: Budget, facts: PageFacts) -> PageData:
+def _draw(pdf: pdfium.PdfDocument, number: int, budget: Budget, facts: PageFacts) -> tuple[PageData, int]:
     try:
         page = pdf[number - 1]
     except pdfium.PdfiumError as exc:
@@ -307,7 +307,8 @@ class _Walk:
     pictures: list[Box] = field(default_factory=list)
 
 
-def _page_data(number: int, page: Any, textpage: Any, budget: Budget, facts: PageFacts) -> PageData:
+def _page_data(number: int, page: Any, textpage: Any, budget: Budget, facts: PageFacts) -> tuple[PageData, int]:
+    """The page's data, and how many of its text objects PDFium drew no glyph of, when they are many."""
     frame = _frame(page)
     out = PageData(number=number, width=frame.width, height=frame.height)
     walk = _Walk(frame, budget)
@@ -315,8 +316,7 @@ def _page_data(number: int, page: Any, textpage: Any, budget: Budget, facts: Pag
     glyphs = _glyphs(textpage, frame, budget, facts.descents)
     drawn = {address for address, _ in glyphs}
     silent = sum(1 for address in walk.text_objects if address not in drawn)
-    if silent >= max(SILENT_OBJECTS, SILENT_SHARE * len(walk.text_objects)):
-        out.unread = silent
+    unread = silent if silent >= max(SILENT_OBJECTS, SILENT_SHARE * len(walk.text_objects)) else 0
     order = {address: n for n, address in enumerate(walk.text_objects)}
     placed = sorted(glyphs, key=lambda g: order.get(g[0], len(order)))  # stable: each object's glyphs in order
     chars = [char for _, char in placed]
@@ -344,7 +344,7 @@ def _page_data(number: int, page: Any, textpage: Any, budget: Budget, facts: Pag
         add_path(segments, pts)
     out.segments = segments
     out.paths = len(walk.lines) + len(walk.rects) + len(walk.curves)
-    return out
+    return out, unread
 
 
 def _glyphs_before(placed: list[tuple[int, Char]], order: dict[int, int]) -> list[int]:
@@ -385,7 +385,7 @@ def _path(obj: Any, m: Matrix, walk: _Walk) -> None:
     filled, stroked = fill_mode.value != fpdf.FPDF_FILLMODE_NONE, bool(stroke.value)
     if not filled and not stroked:
         return  # a clipping path: pdfminer paints nothing
-    colour = _fill_colour(obj) if filled else None
+    colour = _object_colour(_address(obj), _Buffers()) if filled else None
     x, y = ctypes.c_float(), ctypes.c_float()
     subpaths: list[tuple[str, list[Point]]] = []
     bezier = 0
@@ -438,13 +438,6 @@ def _subpath(shape: str, pts: list[Point], filled: bool, stroked: bool, colour: 
     if filled and not white(colour, "DeviceRGB"):
         xs, tops = zip(*points, strict=True)
         walk.grounds.append((min(xs), min(tops), max(xs), max(tops)))
-
-
-def _fill_colour(obj: Any) -> tuple[float, float, float] | None:
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    if not fpdf.FPDFPageObj_GetFillColor(obj, r, g, b, a):
-        return None
-    return r.value / 255, g.value / 255, b.value / 255
 
 
 # --- glyphs -----------------------------------------------------------------------------------------------

@@ -30,7 +30,6 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFObjRef, PDFStream, resolve1
 from pdfminer.psparser import LIT
 
-from gongkai.errors import ReadError
 from gongkai_pdf import limits
 from gongkai_pdf.limits import Budget, streams_of_font
 from gongkai_pdf.structure import translucent
@@ -99,11 +98,7 @@ class Preflight:
             xobject = resolve1(xobjects.get(name))
             if not isinstance(xobject, PDFStream) or resolve1(xobject.get("Subtype")) is not _FORM:
                 continue  # a picture (drawn once, never decoded for text), or a name the page does not have
-            if depth >= limits.MAX_XOBJECT_DEPTH:
-                raise ReadError(
-                    f"corrupt PDF: page {budget.page} draws XObjects inside XObjects more than "
-                    f"{limits.MAX_XOBJECT_DEPTH} deep (the limit)"
-                )
+            budget.nested(depth)
             inner = _dict(xobject.get("Resources")) or resources  # a form without its own uses the page's
             self._resources(inner, facts)
             budget.content(xobject)
@@ -123,11 +118,7 @@ class Preflight:
                 if n > limits.MAX_PAGE_OPERATIONS:
                     break  # the count of operations refuses the page
                 depth = depth + 1 if m.group() == b"q" else max(depth - 1, 0)
-                if depth > limits.MAX_SAVED_STATES:
-                    raise ReadError(
-                        f"page {self.budget.page} too large: more than {limits.MAX_SAVED_STATES:,} graphics "
-                        "states saved and not restored (the limit)"
-                    )
+                self.budget.saved_states(depth)
         marked = data.translate(_TOKENS)
         self.budget.operation(marked.count(b" x") + marked.startswith(b"x"))
         return [_name(m.group(1)) for m in _DRAWN.finditer(data)]
