@@ -28,7 +28,6 @@ import pickle
 import re
 import resource
 import stat
-import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -36,10 +35,10 @@ from pathlib import Path
 from typing import Protocol
 
 from gongkai.api import convert, require_report, writer_for
-from gongkai.cli.output import PART_PREFIX, PART_SUFFIX, inside
 from gongkai.errors import GongkaiError, NoReaderError, NotAReportError, WriteError
 from gongkai.model import Report
 from gongkai.names import escaped
+from gongkai.outputs import inside, write_part
 
 
 @dataclass(frozen=True)
@@ -151,7 +150,7 @@ def convert_task(
         out.sha256, out.size = _hash(source)  # a failed input is still known by its content, for resuming
     out.seconds = round(time.perf_counter() - started, 4)
     if to_write is not None and output is not None:  # after the clock: `seconds` is the conversion's alone
-        out.part, out.write_error = write_part(to_write, output)
+        out.part, out.write_error = write_output(to_write, output)
     out.maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return out
 
@@ -168,7 +167,7 @@ def _out_of_memory(exc: BaseException, options: TaskOptions) -> bool:
     return bool(options.memory_mb) and bool(_NO_MEMORY.search(str(exc)))
 
 
-def write_part(report: Report, output: Output) -> tuple[str | None, str | None]:
+def write_output(report: Report, output: Output) -> tuple[str | None, str | None]:
     """The report written whole to a temporary part beside `output.path` (`commit` moves it into place): the
     part's name and None, or None and why it could not be written."""
     target = Path(output.path)
@@ -176,17 +175,10 @@ def write_part(report: Report, output: Output) -> tuple[str | None, str | None]:
         if not inside(target, Path(output.folder)):  # a name that climbs out of the folder (.., a link) is refused
             raise WriteError(f"{escaped(output.path)} would be outside the output folder")
         writer = writer_for(to=output.writer)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, part = tempfile.mkstemp(dir=target.parent, prefix=f"{PART_PREFIX}{os.getpid()}-", suffix=PART_SUFFIX)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                writer.write([report], f, output.options)
-        except BaseException:
-            Path(part).unlink(missing_ok=True)
-            raise
+        part = write_part(target, lambda f: writer.write([report], f, output.options))
     except (OSError, GongkaiError) as exc:
         return None, str(exc)
-    return part, None
+    return str(part), None
 
 
 def commit(part: str, target: Path) -> str | None:

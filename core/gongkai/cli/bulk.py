@@ -16,15 +16,25 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from gongkai.batch import Executor, InlineExecutor, Outcome, Output, Task, TaskOptions, commit, file_sha256, write_part
+from gongkai.batch import (
+    Executor,
+    InlineExecutor,
+    Outcome,
+    Output,
+    Task,
+    TaskOptions,
+    commit,
+    file_sha256,
+    write_output,
+)
 from gongkai.cli import EXIT_FAILED, EXIT_NO_READER, EXIT_NOTHING, EXIT_OK, say
 from gongkai.cli.inputs import InputFile, read_stdin
-from gongkai.cli.output import remove_stale_parts, write_atomic
 from gongkai.errors import GongkaiError
 from gongkai.hookspecs import Writer
 from gongkai.manifest import MANIFEST_NAME, Manifest, manifest_line
 from gongkai.model import Report
 from gongkai.names import escaped
+from gongkai.outputs import remove_stale_parts, write_atomic
 from gongkai.pool import LocalPool, cpu_count
 
 CONNECT_ENV = "GONGKAI_DASK_CONNECT_TIMEOUT"  # seconds to wait for the scheduler (default 10)
@@ -155,7 +165,7 @@ def to_folder(
         batch.record(index, inp.name, outcome)
         target = out / targets[inp]
         if outcome.report is not None:  # the worker did not write it (Dask): written here
-            outcome.part, outcome.write_error = write_part(outcome.load_report(), output(inp))
+            outcome.part, outcome.write_error = write_output(outcome.load_report(), output(inp))
         problem = outcome.write_error if outcome.part is None else commit(outcome.part, target)
         if problem is not None:
             batch.write_failed(index, inp.name, f"cannot write {escaped(str(target))}: {problem}")

@@ -16,12 +16,12 @@ from gongkai.batch import TaskOptions
 from gongkai.cli import EXIT_NOTHING, EXIT_USAGE, say
 from gongkai.cli.bulk import Batch, default_manifest, interrupt, main_thread, make_executor, to_folder, to_one
 from gongkai.cli.inputs import InputFile, collect
-from gongkai.cli.output import remove_stale_parts
 from gongkai.dask_executor import SCHEDULER_ENV, SchedulerUnreachable
 from gongkai.errors import WriteError
 from gongkai.hookspecs import Writer
 from gongkai.manifest import Manifest, fingerprint
 from gongkai.names import escaped
+from gongkai.outputs import remove_stale_parts
 
 DEFAULT_TIMEOUT, DEFAULT_MEMORY_MB, DEFAULT_RECYCLE = 120.0, 2048, 200
 

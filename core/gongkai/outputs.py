@@ -17,15 +17,26 @@ _PART = re.compile(rf"^{re.escape(PART_PREFIX)}(\d+)-[^/]*{re.escape(PART_SUFFIX
 
 def write_atomic(target: Path, write: Callable[[BinaryIO], None]) -> None:
     """Write to a temporary file beside the target and move it into place, so no half-written file is left."""
+    tmp = write_part(target, write)
+    try:
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_part(target: Path, write: Callable[[BinaryIO], None]) -> Path:
+    """Write whole to a temporary part beside the target (its folder made if need be), left for the caller to
+    move into place; no part is left if the writing fails."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f"{PART_PREFIX}{os.getpid()}-", suffix=PART_SUFFIX)
     tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as f:
             write(f)
-        os.replace(tmp, target)
-    finally:
+    except BaseException:
         tmp.unlink(missing_ok=True)
+        raise
+    return tmp
 
 
 def remove_stale_parts(folder: Path) -> int:
