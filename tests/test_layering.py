@@ -21,6 +21,8 @@ PLUGIN_MAY_IMPORT = {
 }
 FORMAT_LIBRARIES = {
     "pdfplumber",
+    "pdfminer",
+    "pypdfium2",
     "docx",
     "lxml",
     "bs4",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +168,7 @@ def test_text_pdfium_draws_no_glyph_of_is_read_through_pdfplumber() -> None:
     of figures; pdfminer needs no font program and reads them."""
     data = damaged("tests/data/pdf/gov2021_unruled.pdf", 1009)
     ours, theirs = pages_of(pdfium_engine, data), pages_of(extract, data)
-    assert ours[1].warnings[-1] == "PDFium cannot read 155 pieces of text (a damaged font?): read through pdfplumber"
+    handed_off = r"PDFium cannot read \d+ pieces of text \(a damaged font\?\): read through pdfplumber"
+    assert re.fullmatch(handed_off, ours[1].warnings[-1])
     assert [c.text for c in ours[1].chars] == [c.text for c in theirs[1].chars]
     assert sum(c.text.isdigit() for c in ours[1].chars) == sum(c.text.isdigit() for c in theirs[1].chars) > 100
