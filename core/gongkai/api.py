@@ -23,6 +23,7 @@ from gongkai.errors import GongkaiError, NoReaderError, NotAReportError, ReadErr
 from gongkai.hookspecs import Document, Reader, Writer
 from gongkai.model import Report, Source
 from gongkai.names import escaped
+from gongkai.ocr import OcrEngine
 from gongkai.plugins import BLOCK_ENV, Registry, get_registry
 
 # Larger inputs are refused: no real report is this big (the largest seen are scans of some 60 MB).
@@ -122,12 +123,13 @@ def convert(
         raise ReadError("empty file")
     chosen = pick_reader(data, name, registry, reader)
     reader_options = {**(options or {}), **({"encoding": encoding} if encoding else {})}
+    document = Document(data=data, name=name, options=reader_options, ocr=ocr_engine(registry, reader_options))
     try:
-        result = chosen.read(Document(data=data, name=name, options=reader_options))
+        result = chosen.read(document)
     except GongkaiError:
         raise
     except Exception as exc:  # a reader's bug or a library's surprise: still one line, never a traceback
-        raise ReadError(f"{chosen.name} reader failed: {exc.__class__.__name__}: {exc}") from exc
+        raise ReadError(f"{chosen.name} reader failed: {exc.__class__.__name__}: {_cause(exc)}") from exc
     source_info = Source(path=name, format=chosen.name, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
     if isinstance(result, Report):
         result.source = source_info
@@ -136,6 +138,25 @@ def convert(
     from gongkai.recognise import recognise  # here, not at the top: a process that only lists or writes never needs it
 
     return recognise(result, registry.templates, source_info)
+
+
+def _cause(exc: BaseException) -> str:
+    """An exception's message as one line: the last line of one that carries a traceback (ONNX Runtime's do)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def ocr_engine(registry: Registry, options: Mapping[str, str]) -> OcrEngine | None:
+    """The OCR engine `-R ocr=NAME` names ("none": no OCR), else the first registered, else None."""
+    wanted = options.get("ocr")
+    if wanted is None:
+        return next(iter(registry.ocr_engines.values()), None)
+    if wanted == "none":
+        return None
+    if wanted not in registry.ocr_engines:
+        installed = ", ".join(registry.ocr_engines) or "none; pip install 'gongkai[ocr]'"
+        raise ReadError(f"no OCR engine named {wanted!r} (installed: {installed})")
+    return registry.ocr_engines[wanted]
 
 
 @dataclass
@@ -169,7 +190,10 @@ def require_report(report: Report) -> Report:
 
     if report.status == "needs_ocr":
         pages = next((f.figures.get("pages") for f in report.findings if f.code == "ocr_needed"), None) or []
-        raise NotAReportError(f"no usable text layer (a scan?) on pages {', '.join(map(str, pages))}: OCR is needed")
+        raise NotAReportError(
+            f"no usable text layer (a scan?) on pages {', '.join(map(str, pages))}: OCR is needed "
+            "(with the OCR extra, pip install 'gongkai[ocr]', gongkai reads scans)"
+        )
     if report.status == "no_tables" and report.template_reason == NO_TEMPLATE:
         raise NotAReportError(f"{NO_TEMPLATE} (is gongkai.templates blocked in {BLOCK_ENV}?)")
     if report.status == "no_tables":

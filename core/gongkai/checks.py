@@ -14,7 +14,11 @@ from gongkai.model import Cell, Finding, Number, Report, RuleCheck
 from gongkai.rules import Instance, Key, Readings, count_cells, holds, instances, report_values, settle
 from gongkai.template import Template
 
-__all__ = ["check", "instances"]
+__all__ = ["OCR_CONFIDENT", "check", "instances"]
+
+# A figure OCR read with less confidence than this stands only where a rule confirms it. RapidOCR reads
+# nearly every clear figure at 0.97 or more, and an isolated `0` anywhere from 0.5 to 0.95.
+OCR_CONFIDENT = 0.95
 
 
 def check(template: Template, report: Report, unplaced: Readings = ()) -> None:
@@ -22,13 +26,28 @@ def check(template: Template, report: Report, unplaced: Readings = ()) -> None:
 
     `unplaced` are rows whose printed figures were not placed, with the ways
     of reading them: a value forced into such a row must agree with one.
+    Figures OCR read with a confidence under `OCR_CONFIDENT` are set aside
+    while the rules are solved: one a rule forces takes the forced value (or
+    is confirmed by it); the others are kept, each with a warning.
     """
     rules = list(instances(template, report))
     values = report_values(report)
+    doubtful = _doubtful(report)
+    for key in doubtful:
+        values[key] = None
     derivation, refused = settle(values, rules, count_cells(template), unplaced)
     for (t, r, c), (value, n) in derivation.forced.items():
         old = report.tables[t][r][c]
+        if (t, r, c) in doubtful:
+            report.tables[t][r][c], finding = _reread(old, value, rules[n].rule.id, (t, r, c))
+            if finding is not None:
+                report.findings.append(finding)
+            continue
         report.tables[t][r][c] = Cell(value=value, raw=old.raw, where=old.where, derived=rules[n].rule.id)
+    for key, cell in doubtful.items():
+        if key not in derivation.forced:  # no rule says: kept as read, with a warning
+            values[key] = cell.value
+            report.findings.append(_unconfirmed(cell, key, refused.pop(key, None)))
     for (t, r, c), why in refused.items():
         report.findings.append(
             Finding(
@@ -78,4 +97,62 @@ def _contradiction(report: Report, inst: Instance, unknown: list[Key], need: Num
 def _finding(code: str, inst: Instance, message: str, figures: dict[str, Any]) -> Finding:
     return Finding(
         code=code, severity="error", rule=inst.rule.id, table=inst.rule.table, message=message, figures=figures
+    )
+
+
+def _doubtful(report: Report) -> dict[Key, Cell]:
+    """The printed figures OCR was not sure of."""
+    return {
+        (t, r, c): cell
+        for t, rows in report.tables.items()
+        for r, cols in rows.items()
+        for c, cell in cols.items()
+        if cell.value is not None
+        and not cell.derived
+        and cell.where is not None
+        and cell.where.confidence is not None
+        and cell.where.confidence < OCR_CONFIDENT
+    }
+
+
+def _read_as(cell: Cell) -> str:
+    confidence = cell.where.confidence if cell.where is not None else None
+    return f"OCR read {cell.raw!r} with confidence {confidence:.2f}"
+
+
+def _reread(cell: Cell, value: Number, rule: str, key: Key) -> tuple[Cell, Finding | None]:
+    """A doubtful figure a rule forces: confirmed when it is what OCR read, else the forced value, marked."""
+    t, r, c = key
+    if value == cell.value:
+        note = f"{_read_as(cell)}; {rule} confirms it"
+        confirmed = Cell(
+            value=cell.value, raw=cell.raw, where=cell.where, unit=cell.unit, note=note, confirmed_by=(rule,)
+        )
+        return confirmed, None
+    note = f"{_read_as(cell)}; {rule} forces {value}"
+    forced = Cell(value=value, raw=cell.raw, where=cell.where, derived=rule, unit=cell.unit, note=note)
+    finding = Finding(
+        code="ocr_corrected",
+        message=f"{r}.{c}: {note}, which is taken",
+        rule=rule,
+        table=t,
+        row=r,
+        column=c,
+        figures={"read": cell.value, "forced": value, "confidence": cell.where.confidence if cell.where else None},
+        where=cell.where,
+    )
+    return forced, finding
+
+
+def _unconfirmed(cell: Cell, key: Key, refused: str | None) -> Finding:
+    t, r, c = key
+    why = f" ({refused})" if refused else ""
+    return Finding(
+        code="ocr_unconfirmed",
+        message=f"{r}.{c}: {_read_as(cell)}, and no rule confirms it{why}: check it against the page",
+        table=t,
+        row=r,
+        column=c,
+        figures={"read": cell.value, "confidence": cell.where.confidence if cell.where else None},
+        where=cell.where,
     )

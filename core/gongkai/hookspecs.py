@@ -23,6 +23,7 @@ import pluggy
 
 from gongkai.layout import Layout
 from gongkai.model import Report
+from gongkai.ocr import OcrEngine
 from gongkai.template import Template
 
 PROJECT = "gongkai"
@@ -32,11 +33,16 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 @dataclass
 class Document:
-    """An input handed to a reader: its bytes, its name and the user's reading options."""
+    """An input handed to a reader: its bytes, its name and the user's reading options.
+
+    `ocr` is the OCR engine the core chose for pages that are pictures (a
+    scan), or None when none is installed (or the user said ``-R ocr=none``).
+    """
 
     data: bytes
     name: str | None = None
     options: Mapping[str, str] = field(default_factory=dict)
+    ocr: OcrEngine | None = None
 
 
 @runtime_checkable
@@ -92,6 +98,15 @@ def gongkai_readers(register: Callable[[Reader], None]) -> None:
 @hookspec
 def gongkai_writers(register: Callable[[Writer], None]) -> None:
     """Contribute writers: call ``register(writer)`` for each `Writer` the plugin provides."""
+
+
+@hookspec
+def gongkai_ocr_engines(register: Callable[[OcrEngine], None]) -> None:
+    """Contribute OCR engines: call ``register(engine)`` for each `gongkai.ocr.OcrEngine`.
+
+    Readers hand them the pages that have no usable text layer; the first
+    registered is the default, ``-R ocr=NAME`` picks another.
+    """
 
 
 @hookspec

@@ -18,6 +18,7 @@ SCHEMA_VERSION = "1.0"
 
 
 BOX_DIGITS = 2  # page coordinates are kept to 1/100 point: finer is noise, and it keeps outputs stable
+CONFIDENCE_DIGITS = 3  # an OCR confidence: enough to tell 0.949 (doubtful) from 0.95
 
 
 @dataclass
@@ -25,7 +26,8 @@ class Where:
     """Where a figure or a text was found in the source document.
 
     `x0, top, x1, bottom` are its box on the page, in points from the page's
-    top-left corner, for readers that know positions (PDF, OCR).
+    top-left corner, for readers that know positions (PDF, OCR). `confidence`
+    is the OCR engine's (0 to 1) when the text was read from a picture.
     """
 
     page: int | None = None
@@ -37,12 +39,13 @@ class Where:
     top: float | None = None
     x1: float | None = None
     bottom: float | None = None
+    confidence: float | None = None
 
     def to_dict(self) -> dict[str, int | float]:
         out: dict[str, int | float] = {}
         for k, v in self.__dict__.items():
             if v is not None:
-                out[k] = round(v, BOX_DIGITS) if isinstance(v, float) else v
+                out[k] = round(v, CONFIDENCE_DIGITS if k == "confidence" else BOX_DIGITS) if isinstance(v, float) else v
         return out
 
     @property
@@ -56,7 +59,7 @@ class Where:
     def from_dict(cls, data: dict[str, Any] | None) -> Where | None:
         if not data:
             return None
-        box = {k: float(data[k]) for k in ("x0", "top", "x1", "bottom") if data.get(k) is not None}
+        box = {k: float(data[k]) for k in ("x0", "top", "x1", "bottom", "confidence") if data.get(k) is not None}
         return cls(**{**data, **box})  # JSON read back with Decimals: a box is floats again
 
 

@@ -18,12 +18,18 @@ import pluggy
 
 from gongkai import hookspecs
 from gongkai.hookspecs import Reader, Writer
+from gongkai.ocr import OcrEngine
 from gongkai.template import Template
 
 BLOCK_ENV = "GONGKAI_BLOCK_PLUGINS"
 BUILTIN_PREFIX = "gongkai."
-KINDS = {"readers": "gongkai_readers", "writers": "gongkai_writers", "templates": "gongkai_templates"}
-CONTRACTS: dict[str, type] = {"readers": Reader, "writers": Writer, "templates": Template}
+KINDS = {
+    "readers": "gongkai_readers",
+    "writers": "gongkai_writers",
+    "templates": "gongkai_templates",
+    "ocr_engines": "gongkai_ocr_engines",
+}
+CONTRACTS: dict[str, type] = {"readers": Reader, "writers": Writer, "templates": Template, "ocr_engines": OcrEngine}
 
 
 @dataclass
@@ -41,6 +47,7 @@ class Registry:
     readers: dict[str, Reader] = field(default_factory=dict)
     writers: dict[str, Writer] = field(default_factory=dict)
     templates: dict[str, Template] = field(default_factory=dict)
+    ocr_engines: dict[str, OcrEngine] = field(default_factory=dict)
     plugins: list[PluginInfo] = field(default_factory=list)
 
     def add_plugin(
@@ -78,10 +85,10 @@ class Registry:
                 raise TypeError(f"{thing!r} is not a {CONTRACTS[kind].__name__}")
             name = getattr(thing, "id" if kind == "templates" else "name", None)
             if not isinstance(name, str) or not name:
-                raise ValueError(f"a registered {kind[:-1]} needs a non-empty name")
+                raise ValueError(f"a registered {_one(kind)} needs a non-empty name")
             if name in store:
                 owner = self.owner(kind, name)
-                raise ValueError(f"{kind[:-1]} {name!r} is already provided by {owner}")
+                raise ValueError(f"{_one(kind)} {name!r} is already provided by {owner}")
             store[name] = thing
             added.append((store, name))
             info.provides.setdefault(kind, []).append(name)
@@ -93,6 +100,10 @@ class Registry:
             if name in info.provides.get(kind, []):
                 return info.name
         return None
+
+
+def _one(kind: str) -> str:
+    return kind[:-1].replace("_", " ")  # "ocr_engines": "ocr engine"
 
 
 def blocked_names() -> set[str]:

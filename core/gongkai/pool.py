@@ -36,6 +36,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from gongkai.batch import Outcome, Task, TaskOptions, convert_task, failed, memory_message
+from gongkai.ocr import pages_read_by
 from gongkai.plugins import get_registry
 
 PR_SET_PDEATHSIG = 1  # prctl(2)
@@ -63,7 +64,8 @@ def _worker(conn: Connection, lifeline: Connection, options: TaskOptions) -> Non
             index, name, source, output = task
             conn.send(("start", index))  # the time limit counts from here: a fresh worker's start-up is not the file's
             try:
-                outcome = convert_task(source, name, options, output)  # with an output: written here, not sent
+                with pages_read_by(lambda seconds: conn.send(("more", seconds))):  # OCR: more time per page
+                    outcome = convert_task(source, name, options, output)  # with an output: written here, not sent
             except MemoryError:
                 outcome = failed("memory", memory_message(options))
             conn.send((index, outcome))
@@ -98,6 +100,7 @@ class _Slot:
     deadline: float = 0.0
     started: float = 0.0
     count: int = 0
+    extra: float = 0.0  # seconds its task was given more, for pages read by OCR
 
 
 class LocalPool:
@@ -164,6 +167,7 @@ class LocalPool:
                         slot = self.slots[i] = self._start()
                     slot.conn.send((waiting.index, waiting.name, waiting.source, waiting.output))
                     slot.task, slot.count, slot.started = waiting, slot.count + 1, time.monotonic()
+                    slot.extra = 0.0
                     # until the worker says it started, only its start-up is timed (generously)
                     slot.deadline = slot.started + STARTUP if self.timeout else float("inf")
                     busy.append(waiting.index)
@@ -184,24 +188,31 @@ class LocalPool:
                     outcome: Outcome | None = None
                     replace = False
                     if slot.conn in ready or slot.process.sentinel in ready:
+                        told = False  # the worker only said it started, or that it reads a page by OCR
                         try:
-                            if slot.conn.poll():
+                            while outcome is None and slot.conn.poll():
                                 message = slot.conn.recv()
                                 if message[0] == "start":
                                     slot.started = time.monotonic()
                                     slot.deadline = slot.started + self.timeout if self.timeout else float("inf")
-                                    if not slot.conn.poll():
-                                        continue
-                                    message = slot.conn.recv()
-                                _, outcome = message
+                                    told = True
+                                elif message[0] == "more":
+                                    slot.deadline += message[1] if self.timeout else 0.0
+                                    slot.extra += message[1]
+                                    told = True
+                                else:
+                                    _, outcome = message
                         except (EOFError, OSError):
                             outcome = None
+                        if outcome is None and told and slot.process.is_alive():
+                            continue
                         if outcome is None:
                             slot.process.join(1)
                             outcome = failed(*_death(slot.process.exitcode, self.options), now - slot.started)
                             replace = True
                     elif now >= slot.deadline:
-                        outcome = failed("timeout", f"timed out after {self.timeout:g} s", now - slot.started)
+                        more = f" and {slot.extra:g} s for its pages read by OCR" if slot.extra else ""
+                        outcome = failed("timeout", f"timed out after {self.timeout:g} s{more}", now - slot.started)
                         replace = True
                     if outcome is None:
                         continue

@@ -89,7 +89,16 @@ def layout_rows(layout: Layout) -> list[DocRow]:
 def _in_grid(w: Where, page: int | None, table: int, row: int, col: int) -> Where:
     """`dataclasses.replace(w, page=w.page or page, table=…, row=…, col=…)`, at a fraction of its cost."""
     return Where(
-        page=w.page or page, line=w.line, table=table, row=row, col=col, x0=w.x0, top=w.top, x1=w.x1, bottom=w.bottom
+        page=w.page or page,
+        line=w.line,
+        table=table,
+        row=row,
+        col=col,
+        x0=w.x0,
+        top=w.top,
+        x1=w.x1,
+        bottom=w.bottom,
+        confidence=w.confidence,
     )
 
 
