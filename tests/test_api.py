@@ -45,8 +45,10 @@ def test_bad_inputs_raise_one_line_errors(tmp_path: Path) -> None:
     empty.write_bytes(b"")
     with pytest.raises(gongkai.ReadError, match="empty"):
         gongkai.convert(empty)
+    with pytest.raises(gongkai.ReadError, match=r"^not a picture that can be read \(cannot identify image file\)$"):
+        gongkai.convert(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), name="x.txt")  # PNG bytes
     with pytest.raises(gongkai.ReadError, match="binary"):
-        gongkai.convert(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), name="x.txt")
+        gongkai.convert(b"\x00\x01\x02\x03" + bytes(range(256)), name="x.txt")
     with pytest.raises(gongkai.NoReaderError):
         gongkai.convert(bytes(range(256)) * 4, name="x.bin")
     with pytest.raises(gongkai.ReadError, match="too large"):

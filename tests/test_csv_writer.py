@@ -351,7 +351,13 @@ def test_long_carries_the_placement_and_the_box() -> None:
     header = list(LONG_HEADER)
     at = header.index("derived")
     assert header[at + 1 : at + 3] == ["placed", "confirmed_by"]
-    assert header[header.index("where_col") + 1 :] == ["where_x0", "where_top", "where_x1", "where_bottom"]
+    assert header[header.index("where_col") + 1 :] == [
+        "where_x0",
+        "where_top",
+        "where_x1",
+        "where_bottom",
+        "where_confidence",
+    ]
     report = make_report("gov-2021")
     report.tables["applications"]["new_received"]["total"] = placed_cell()
     data = write(LongCsvWriter(), [report])

@@ -589,7 +589,8 @@ def _bad_inputs() -> list[tuple[str, bytes, str]]:
         ("photos.docx", _zip_of_something_else(), "a zip file, not a Word document"),
         ("locked.docx", _ole("EncryptionInfo", "EncryptedPackage"), "encrypted Word document: remove the password"),
         ("old.doc", _ole("WordDocument", "1Table"), "old binary Word .doc: open it in Word or LibreOffice and save"),
-        ("picture.docx", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(200), "not a Word document: the content is a PNG"),
+        # PNG bytes whatever the name: the image reader's (content is sniffed first), and it is a broken PNG
+        ("picture.docx", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(200), "not a picture that can be read"),
         ("letter.docx", b"{\\rtf1\\ansi\\ansicpg936 {\\fonttbl}\\par 2021}", "an RTF document, not a .docx"),
     ]
 

@@ -525,7 +525,7 @@ BAD_INPUTS = {
     "blank.html": (b" \r\n\t \n", "empty file"),
     "junk.html": (bytes(range(256)) * 16, "binary data"),
     "noise.html": (bytes(range(0x80, 0x100)) * 16, "not text in a known encoding"),
-    "image.html": (PNG, "binary data"),
+    "image.html": (PNG, "not a picture that can be read"),  # PNG bytes: the image reader's, whatever the name
     "comment.html": (b"<!-- nothing here -->", "not readable as HTML: no content"),
     "script.html": (b"<html><body><script>render('#app')</script></body></html>", "filled in by JavaScript"),
     "frames.html": (b"<html><frameset><frame src=main.html></frameset></html>", "a frameset"),

@@ -18,6 +18,7 @@ PLUGIN_MAY_IMPORT = {
     "gongkai.model",
     "gongkai.errors",
     "gongkai.textcodec",
+    "gongkai.ocr",
 }
 FORMAT_LIBRARIES = {
     "pdfplumber",

@@ -104,7 +104,7 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
 def test_plugin_registers_the_reader() -> None:
     registered: list[Reader] = []
     gongkai_pdf.gongkai_readers(register=registered.append)
-    assert [r.name for r in registered] == ["pdf"]
+    assert [r.name for r in registered] == ["pdf", "image"]
     assert isinstance(registered[0], Reader)
     assert registered[0].extensions == (".pdf",)
 
@@ -382,10 +382,10 @@ def test_text_running_down_or_up_the_page_is_turned(down: bool) -> None:
 def test_scan_needs_ocr(tmp_path: Path, engine: str) -> None:
     layout = read("scan.pdf")
     assert (layout.image_pages, layout.blocks) == ([1], [])
-    report = gongkai.convert(DATA / "scan.pdf", options=options())
+    report = gongkai.convert(DATA / "scan.pdf", options={**options(), "ocr": "none"})  # no OCR engine asked for
     assert report.status == "needs_ocr"
     out = tmp_path / "scan.json"
-    done = cli("convert", "-R", f"engine={ENGINE}", str(DATA / "scan.pdf"), "-o", str(out))
+    done = cli("convert", "-R", f"engine={ENGINE}", "-R", "ocr=none", str(DATA / "scan.pdf"), "-o", str(out))
     assert done.returncode == 1
     assert "OCR is needed" in done.stderr and "Traceback" not in done.stderr
     assert not out.exists()
@@ -396,7 +396,7 @@ def test_garbled_text_layer_is_reported_and_left_out(engine: str) -> None:
     layout = read("garbled.pdf")
     assert layout.problems == ["page 1: the text layer is garbled (unmapped glyphs); OCR is needed"]
     assert layout.blocks == [] and layout.image_pages == [1]
-    report = gongkai.convert(DATA / "garbled.pdf", options=options())
+    report = gongkai.convert(DATA / "garbled.pdf", options={**options(), "ocr": "none"})
     assert report.status == "needs_ocr"
     assert any(f.code == "reader" and "garbled" in f.message for f in report.findings)
 
@@ -470,11 +470,11 @@ def test_bad_input_is_a_one_line_error(case: str, tmp_path: Path, engine: str) -
     make, cause = BAD[case]
     path = tmp_path / f"{case}.pdf"
     path.write_bytes(make())
-    with pytest.raises(ReadError) as caught:
-        gongkai.convert(path, options=options())
+    with pytest.raises(ReadError) as caught:  # the PDF reader asked for: a PNG's bytes would go to the image reader
+        gongkai.convert(path, options=options(), reader="pdf")
     assert str(caught.value) == cause
     out = tmp_path / "out.json"
-    done = cli("convert", "-R", f"engine={ENGINE}", str(path), "-o", str(out))
+    done = cli("convert", "--from", "pdf", "-R", f"engine={ENGINE}", str(path), "-o", str(out))
     assert done.returncode == 1
     assert done.stderr == f"gongkai: {path}: {cause}\n"
     assert not out.exists()

@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from gongkai.errors import WriteError
-from gongkai.model import BOX_DIGITS, Cell, Report, Where
+from gongkai.model import BOX_DIGITS, CONFIDENCE_DIGITS, Cell, Report, Where
 
 BOM = "\ufeff"
 
@@ -33,8 +33,9 @@ BOM = "\ufeff"
 # value was put in its cell, `confirmed_by` the rules that confirmed it
 # (ids apart by a space). `where_*` are the parts of Cell.where (page, line,
 # table, row, column, then the box on the page: x0, top, x1, bottom in
-# points, 2 decimals), each in its own column so that they can be filtered
-# and sorted as numbers.
+# points, 2 decimals, and the OCR engine's confidence for a figure read from
+# a picture), each in its own column so that they can be filtered and
+# sorted as numbers.
 LONG_HEADER = (
     "report",
     "source",
@@ -61,6 +62,7 @@ LONG_HEADER = (
     "where_top",
     "where_x1",
     "where_bottom",
+    "where_confidence",
 )
 LABEL_COLUMNS = ("row_label", "column_label")  # after "column", with the option labels=1
 
@@ -203,7 +205,8 @@ def _where_fields(where: Where) -> list[str]:
     box = [
         "" if v is None else number_text(round(v, BOX_DIGITS)) for v in (where.x0, where.top, where.x1, where.bottom)
     ]
-    return ints + box
+    confidence = "" if where.confidence is None else number_text(round(where.confidence, CONFIDENCE_DIGITS))
+    return [*ints, *box, confidence]
 
 
 class LongCsvWriter:

@@ -5,8 +5,10 @@ a page break stitched into one), the rest as Lines split into cells at wide
 gaps; page numbers and running headers are dropped, and so is text the
 page does not show (`gongkai_pdf.visible`: invisible, white or whited-out
 text, diagonal watermarks, the copies that fake bold type). A page with no
-text layer is listed in `Layout.image_pages` (OCR is needed); a garbled
-text layer is noted in `Layout.problems`.
+text layer (a scan), or a garbled one, is read by the OCR engine the core
+hands the reader (`gongkai_pdf.scans`), else listed in `Layout.image_pages`
+(OCR is needed). Pictures of pages (PNG, JPEG, TIFF) are read the same way
+(`gongkai_pdf.images`).
 
 Two engines draw the pages (`gongkai_pdf.reader`): PDFium, the default,
 and pdfplumber; their libraries load at the first PDF read.
@@ -18,9 +20,10 @@ from collections.abc import Callable
 from importlib.util import find_spec
 
 from gongkai.hookspecs import Reader, hookimpl
+from gongkai_pdf.images import ImageReader
 from gongkai_pdf.reader import PdfReader
 
-__all__ = ["PdfReader", "gongkai_readers"]
+__all__ = ["ImageReader", "PdfReader", "gongkai_readers"]
 
 
 @hookimpl
@@ -29,3 +32,4 @@ def gongkai_readers(register: Callable[[Reader], None]) -> None:
         if find_spec(library) is None:
             raise ModuleNotFoundError(f"No module named {library!r}")
     register(PdfReader())
+    register(ImageReader())  # pictures of pages: read by the OCR engine, built into grids as PDF pages are

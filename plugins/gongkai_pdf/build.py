@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from gongkai.layout import Grid, Layout, Line, Piece
-from gongkai.model import Where
+from gongkai.model import CONFIDENCE_DIGITS, Where
 from gongkai_pdf.grids import RawTable, find_tables
 from gongkai_pdf.orient import upright
 from gongkai_pdf.page import Char, PageData
@@ -84,12 +84,15 @@ class PageResult:
     needs_ocr: bool = False
 
 
-def build_layout(pages: Iterable[PageData], count: int) -> Layout:
-    """The Layout of a document from its extracted pages (consumed one at a time)."""
-    results = [read_page(page) for page in pages]
+def build_layout(
+    pages: Iterable[PageData], count: int, ocr: Callable[[int], PageData | str] | None = None, format: str = "pdf"
+) -> Layout:
+    """The Layout of a document from its extracted pages (consumed one at a time); `ocr`, when there is an
+    engine, reads a page that has no usable text layer (its page data, or why it cannot)."""
+    results = [_read(page, ocr) for page in pages]
     drop_page_furniture(results)
     join_wrapped_lines(results)
-    layout = Layout(format="pdf", pages=count)
+    layout = Layout(format=format, pages=count)
     layout.problems = [p for r in results for p in r.problems]
     layout.image_pages = [r.number for r in results if r.needs_ocr]
     chains: list[list[RawTable] | TextBlock] = []
@@ -120,11 +123,24 @@ def build_layout(pages: Iterable[PageData], count: int) -> Layout:
     return layout
 
 
+def _read(page: PageData, ocr: Callable[[int], PageData | str] | None) -> PageResult:
+    result = read_page(page)
+    if not result.needs_ocr or ocr is None:
+        return result
+    scanned = ocr(page.number)
+    if isinstance(scanned, str):
+        result.problems.append(f"page {page.number}: OCR could not read it: {scanned}")
+        return result
+    return read_page(scanned)
+
+
 def read_page(page: PageData) -> PageResult:
     """One page as blocks from top to bottom; a page without usable text says why."""
     page, hidden = seen(page)
     page = upright(page)
     result = PageResult(page.number, page.height)
+    if page.ocr:
+        result.problems.append(f"page {page.number}: {page.ocr}")
     if page.warnings:
         note = f"page {page.number}: the PDF is damaged here ({page.warnings[0]}); some of its content may be missing"
         result.problems.append(note)
@@ -289,7 +305,11 @@ def _line(block: TextBlock) -> Line:
 
     def where(chars: list[Char], col: int) -> Where:
         x0, top, x1, bottom = box(chars)
-        return Where(page=block.page, line=block.number, col=col, x0=x0, top=top, x1=x1, bottom=bottom)
+        least = min(c.confidence for c in chars)
+        confidence = round(least, CONFIDENCE_DIGITS) if least < 1 else None  # read from a picture
+        return Where(
+            page=block.page, line=block.number, col=col, x0=x0, top=top, x1=x1, bottom=bottom, confidence=confidence
+        )
 
     for j, cell in enumerate(block.cells):
         for part in cell.pieces():

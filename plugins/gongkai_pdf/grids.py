@@ -36,6 +36,7 @@ class RawCell:
     c1: int
     chars: list[Char] = field(default_factory=list)
     box: Box | None = None  # set by freeze()
+    confidence: float = 1.0  # the least of its characters' (OCR), set by freeze()
     _text: str | None = field(default=None, repr=False)
 
     def text(self) -> str:
@@ -46,6 +47,7 @@ class RawCell:
     def freeze(self, rect: Box) -> None:
         """Keep the text and the box of the characters (else the cell's rectangle), let the characters go."""
         self.box = box(self.chars) if self.chars else rect
+        self.confidence = min((c.confidence for c in self.chars), default=1.0)
         self._text, self.chars = self.text(), []
 
 

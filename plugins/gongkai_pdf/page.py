@@ -47,6 +47,7 @@ class Char:
     bottom: float
     size: float
     ink: Ink = "seen"
+    confidence: float = 1.0  # an OCR engine's, for text read from a picture
 
     @property
     def cx(self) -> float:
@@ -86,6 +87,7 @@ class PageData:
     pictures: list[Box] = field(default_factory=list)  # the boxes of its images
     painted_over: int = 0  # glyphs left out, covered by an opaque white rectangle drawn after them
     warnings: list[str] = field(default_factory=list)  # what the PDF library found damaged on the page
+    ocr: str | None = None  # how the page was read by OCR, when it was a picture
 
 
 # Text render modes (PDF 32000 §9.3.6): 0 fill, 1 stroke, 2 both, 3 neither, 4-7 the same and clip.

@@ -21,6 +21,7 @@ MAGIC = b"%PDF-"
 SNIFF_WINDOW = 1024  # the header may follow some junk, within the first KiB
 ENGINE_OPTION = "engine"
 ENGINES = ("pdfium", "pdfplumber")
+MAX_OCR_DPI = 600.0  # drawn finer, a page takes longer to read for no figure more
 
 
 class Pages(Protocol):
@@ -52,4 +53,25 @@ class PdfReader:
 
         open_pdf = engine(doc.options.get(ENGINE_OPTION, ENGINES[0]).strip().lower())
         with open_pdf(doc.data) as pages:
-            return build_layout(pages, pages.count)
+            if doc.ocr is None:
+                return build_layout(pages, pages.count)
+            from gongkai_pdf.scans import pdf_ocr
+
+            with pdf_ocr(doc.data, doc.ocr, ocr_dpi(doc)) as ocr:
+                return build_layout(pages, pages.count, ocr)
+
+
+def ocr_dpi(doc: Document) -> float:
+    """The resolution scanned pages are drawn at for OCR: `-R ocr_dpi=N`, else `RENDER_DPI`."""
+    from gongkai_pdf.scans import DPI_OPTION, MIN_DPI, RENDER_DPI
+
+    given = doc.options.get(DPI_OPTION)
+    if given is None:
+        return RENDER_DPI
+    try:
+        dpi = float(given)
+    except ValueError:
+        dpi = 0.0
+    if not MIN_DPI <= dpi <= MAX_OCR_DPI:
+        raise ReadError(f"{DPI_OPTION}= takes a resolution from {MIN_DPI:.0f} to {MAX_OCR_DPI:.0f}, not {given!r}")
+    return dpi

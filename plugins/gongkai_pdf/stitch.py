@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from gongkai.layout import Grid, GridCell
-from gongkai.model import Where
+from gongkai.model import CONFIDENCE_DIGITS, Where
 from gongkai_pdf.grids import RawTable
 from gongkai_pdf.text import FIGURE, Box, join_lines
 
@@ -34,6 +34,7 @@ class _Cell:
     col_end: int  # unified column after the last
     page: int
     box: Box | None  # on its page; a cell joined over a page break keeps its first part's page and box
+    confidence: float = 1.0  # the OCR engine's, for a cell read from a picture
 
     @property
     def columns(self) -> tuple[int, int]:
@@ -66,7 +67,14 @@ def stitch(parts: list[RawTable], index: int) -> tuple[Grid, int]:
     pieces = [
         [
             _Cell(
-                cell.text(), cell.r0, cell.r1 + 1, at(part.xs[cell.c0]), at(part.xs[cell.c1 + 1]), part.page, cell.box
+                cell.text(),
+                cell.r0,
+                cell.r1 + 1,
+                at(part.xs[cell.c0]),
+                at(part.xs[cell.c1 + 1]),
+                part.page,
+                cell.box,
+                cell.confidence,
             )
             for cell in part.cells
         ]
@@ -103,7 +111,10 @@ def stitch(parts: list[RawTable], index: int) -> tuple[Grid, int]:
 
 def _where(cell: _Cell, table: int, row: int, col: int) -> Where:
     x0, top, x1, bottom = cell.box or (None, None, None, None)
-    return Where(page=cell.page, table=table, row=row, col=col, x0=x0, top=top, x1=x1, bottom=bottom)
+    confidence = round(cell.confidence, CONFIDENCE_DIGITS) if cell.confidence < 1 else None
+    return Where(
+        page=cell.page, table=table, row=row, col=col, x0=x0, top=top, x1=x1, bottom=bottom, confidence=confidence
+    )
 
 
 def _rows(cells: list[_Cell]) -> list[int]:
@@ -161,4 +172,5 @@ def _mend_joint(prev: list[_Cell], part: list[_Cell]) -> None:
         above = by_columns[cell.columns]
         above.text = join_lines([above.text, cell.text])
         above.end = cell.end
+        above.confidence = min(above.confidence, cell.confidence)
         part.remove(cell)

@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from gongkai.model import BOX_DIGITS, Report, Where
+from gongkai.model import BOX_DIGITS, CONFIDENCE_DIGITS, Report, Where
 
 # Excel holds a number as a binary double and shows 15 significant digits; a
 # value with more is written as the nearest number and its exact text is
@@ -64,11 +64,15 @@ def plain_number(value: object) -> str:
 
 
 def where_text(where: Where | None) -> str:
-    """Where as compact text: "p3 l7 t1 r5 c3" (page, line, table, row, column; the parts that are known)."""
+    """Where as compact text: "p3 l7 t1 r5 c3" (page, line, table, row, column; the parts that are known),
+    and "OCR置信度0.873" after them for a figure read from a picture."""
     if where is None:
         return ""
     parts = (("p", where.page), ("l", where.line), ("t", where.table), ("r", where.row), ("c", where.col))
-    return " ".join(f"{k}{v}" for k, v in parts if v is not None)
+    text = " ".join(f"{k}{v}" for k, v in parts if v is not None)
+    if where.confidence is not None:
+        text += f" OCR置信度{round(where.confidence, CONFIDENCE_DIGITS)}"
+    return text.strip()
 
 
 def box_text(where: Where | None) -> str:

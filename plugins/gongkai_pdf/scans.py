@@ -1,0 +1,144 @@
+"""Pages that are pictures, read by the OCR engine the core hands the reader (`Document.ocr`).
+
+A PDF page without a usable text layer is drawn by PDFium as grey pixels
+(`RENDER_DPI`) and given to the engine; an image file is given as it is.
+What the engine reads comes back as page data like a text layer's:
+characters with their boxes (in points) and OCR confidence, and the rules
+it saw as ruling segments, so the grids are built the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from gongkai.errors import ReadError
+from gongkai.ocr import OcrEngine, OcrPage, OcrText, PageImage
+from gongkai_pdf.page import Char, PageData, Segment
+
+# Scanned pages are drawn at this resolution for OCR: RapidOCR read every figure of the generated scans at
+# 200 dpi; 300 took 2.2 times as long for no figure more (benchmarks/ocr_speed.py).
+RENDER_DPI = 200.0
+# No page is drawn larger than this (pixels): a page of 200 × 200 inches would take gigabytes. Such a page
+# is drawn at a lower resolution, down to `MIN_DPI`, below which it is not read.
+MAX_RENDER_PIXELS = 40_000_000
+MIN_DPI = 100.0
+# The reading option that sets the resolution (-R ocr_dpi=300).
+DPI_OPTION = "ocr_dpi"
+
+Ocr = Callable[[int], PageData | str]  # a page number to its page data, or why it could not be read
+
+
+@contextmanager
+def pdf_ocr(data: bytes, engine: OcrEngine, dpi: float) -> Iterator[Ocr]:
+    """OCR of the PDF's pages, one at a time (each picture let go before the next): PDFium opened at the first."""
+    opened: list[Any] = []
+
+    def ocr(number: int) -> PageData | str:
+        import pypdfium2 as pdfium
+
+        if not opened:
+            try:
+                opened.append(pdfium.PdfDocument(data))
+            except pdfium.PdfiumError as exc:
+                return f"PDFium cannot open the file to draw it ({one_line(exc)})"
+        try:
+            image = _render(opened[0], number, dpi)
+        except pdfium.PdfiumError as exc:
+            return f"PDFium cannot draw it ({one_line(exc)})"
+        if isinstance(image, str):
+            return image
+        pages = engine.read(image)
+        if len(pages) != 1:
+            return f"the OCR engine gave {len(pages)} pages for one"
+        return page_data(number, pages[0], engine.name)
+
+    try:
+        yield ocr
+    finally:
+        for pdf in opened:
+            pdf.close()
+
+
+def _render(pdf: Any, number: int, dpi: float) -> PageImage | str:
+    page = pdf[number - 1]
+    try:
+        width, height = page.get_size()
+        inches = max(width, 1.0) * max(height, 1.0) / 72 / 72
+        dpi = min(dpi, math.sqrt(MAX_RENDER_PIXELS / inches))
+        if dpi < MIN_DPI:
+            return f"the page is too large to draw for OCR ({width:.0f} × {height:.0f} points)"
+        bitmap = page.render(scale=dpi / 72, grayscale=True, may_draw_forms=False)
+        try:
+            pixels, w, h = _grey(bitmap)
+        finally:
+            bitmap.close()
+        return PageImage(pixels, w, h, dpi)
+    finally:
+        page.close()
+
+
+def _grey(bitmap: Any) -> tuple[bytes, int, int]:
+    """The bitmap's grey bytes, row by row (PDFium pads each row to its stride)."""
+    w, h, stride = bitmap.width, bitmap.height, bitmap.stride
+    raw = bytes(bitmap.buffer)
+    if stride == w:
+        return raw, w, h
+    return b"".join(raw[r * stride : r * stride + w] for r in range(h)), w, h
+
+
+def page_data(number: int, page: OcrPage, engine: str) -> PageData:
+    """What the engine read, as the page data a text layer gives: points from the top left."""
+    k = 72 / page.dpi
+    out = PageData(number=number, width=page.width * k, height=page.height * k)
+    for text in page.texts:
+        out.chars.extend(_chars(text, k))
+    for x0, top, x1, bottom in page.rules:
+        if x1 - x0 >= bottom - top:
+            y = (top + bottom) / 2 * k
+            out.segments.append(Segment(x0 * k, y, x1 * k, y))
+        else:
+            x = (x0 + x1) / 2 * k
+            out.segments.append(Segment(x, top * k, x, bottom * k))
+    out.paths = len(page.rules)
+    turned = f", turned {page.turned}°" if page.turned else ""
+    straightened = f", straightened {page.skew:+.2f}°" if page.skew else ""
+    out.warnings = []
+    out.ocr = f"read by OCR ({engine}, {page.dpi:.0f} dpi{turned}{straightened})"
+    return out
+
+
+def _chars(text: OcrText, k: float) -> list[Char]:
+    """A run's characters, each with its own box: the engine's, else an even share of the run's width by
+    character (a Chinese character taken to be twice as wide as a digit or letter)."""
+    x0, top, x1, bottom = text.box
+    shown = [ch for ch in text.text if not ch.isspace()]
+    spans, confidences = list(text.spans), list(text.confidences)
+    if len(spans) != len(shown):
+        widths = [1.0 if ord(ch) > 0x2E7F else 0.5 for ch in shown]
+        unit = (x1 - x0) / (sum(widths) or 1.0)
+        spans, left = [], x0
+        for w in widths:
+            spans.append((left, left + w * unit))
+            left += w * unit
+    if len(confidences) != len(shown):
+        confidences = [text.confidence] * len(shown)
+    size = (bottom - top) * k
+    return [
+        Char(ch, a * k, b * k, top * k, bottom * k, size, "seen", min(conf, 1.0))
+        for ch, (a, b), conf in zip(shown, spans, confidences, strict=True)
+    ]
+
+
+def one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()).rstrip(".") or exc.__class__.__name__
+
+
+def image_pages(doc_data: bytes, engine: OcrEngine) -> list[PageData]:
+    """Every page of an image file, read by the engine."""
+    pages = engine.read(PageImage(doc_data))
+    if not pages:
+        raise ReadError("the picture has no page")
+    return [page_data(n, page, engine.name) for n, page in enumerate(pages, start=1)]
