@@ -21,8 +21,23 @@ from gongkai.cli import EXIT_NO_READER, EXIT_OK, EXIT_USAGE
 
 GENERATED = FIXTURES / "generated"
 PDF_LIBRARIES = {"pdfminer", "pdfplumber", "pypdfium2"}
-# The libraries of the other formats, the test-only python-docx, the CLI's optional progress bar and Dask.
-LIBRARIES = {"lxml", "xlsxwriter", "simplejson", "chardet", "docx", "openpyxl", "tqdm", "distributed"}
+# The libraries of the other formats, the test-only python-docx, the CLI's optional progress bar, Dask, and
+# the OCR extra's (numpy, OpenCV, Pillow, ONNX Runtime: a document with a text layer never needs them).
+LIBRARIES = {
+    "lxml",
+    "xlsxwriter",
+    "simplejson",
+    "chardet",
+    "docx",
+    "openpyxl",
+    "tqdm",
+    "distributed",
+    "numpy",
+    "cv2",
+    "PIL",
+    "onnxruntime",
+    "rapidocr_onnxruntime",
+}
 
 _RUN = """
 import json, sys
@@ -86,8 +101,19 @@ def test_a_pdf_imports_only_its_engine(engine: str, used: set[str], tmp_path: Pa
 
 def test_listing_the_plugins_imports_no_format_library() -> None:
     code, modules, listing, _ = run("plugins")
-    assert code == EXIT_OK and listing.count(" ok ") == 8
+    assert code == EXIT_OK and listing.count(" ok ") == 9
     assert not modules & LIBRARIES
+
+
+def test_without_the_ocr_extra_the_plugin_says_what_to_install() -> None:
+    code, _, listing, _ = run("plugins", hide=("rapidocr_onnxruntime",))
+    status = {line.split()[0]: line for line in listing.splitlines()}
+    assert code == EXIT_OK
+    assert (
+        "broken (ModuleNotFoundError: No module named 'rapidocr_onnxruntime' (pip install 'gongkai[ocr]'))"
+        in (status["gongkai.ocr"])
+    )
+    assert " ok " in status["gongkai.pdf"]
 
 
 def test_a_missing_library_breaks_its_plugins_when_listed(tmp_path: Path) -> None:
