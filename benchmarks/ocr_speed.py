@@ -63,9 +63,9 @@ def scans_module() -> Any:
 
 
 def engines() -> list[str]:
-    import gongkai
+    from gongkai.plugins import get_registry
 
-    return list(gongkai.get_registry().ocr_engines)
+    return list(get_registry().ocr_engines)
 
 
 def convert(path: Path, engine: str, dpi: float, expected: Path | None) -> dict[str, float]:

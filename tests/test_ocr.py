@@ -302,7 +302,7 @@ def test_a_doubtful_figure_a_rule_forces_is_confirmed_or_corrected(scanned_sourc
     assert any(f.code == "rule_violated" for f in sure.findings)
 
 
-def test_a_doubtful_figure_no_rule_settles_is_kept_with_a_warning(scanned_source: Path) -> None:
+def test_a_doubtful_figure_no_rule_settles_is_left_empty_with_its_reading_and_a_warning(scanned_source: Path) -> None:
     clean = convert_with(scanned_source, {})
     cell = clean.tables["active_disclosure"]["licensing"]["decisions"]  # in no rule of table 二
     assert isinstance(cell.value, int) and cell.where is not None and cell.where.page is not None
@@ -311,7 +311,8 @@ def test_a_doubtful_figure_no_rule_settles_is_kept_with_a_warning(scanned_source
         scanned_source, {(cell.where.page, text, _appearance(clean, cell.where.page, text, cell.where)): (text, 0.5)}
     )
     kept = report.tables["active_disclosure"]["licensing"]["decisions"]
-    assert kept.value == cell.value and not kept.derived and not kept.confirmed_by
+    assert kept.value is None and kept.raw == text and not kept.derived
+    assert kept.where is not None and kept.where.box == cell.where.box and kept.where.confidence == 0.5
     warning = next(f for f in report.findings if f.code == "ocr_unconfirmed")
     assert (warning.table, warning.row, warning.column, warning.severity) == (
         "active_disclosure",
@@ -346,12 +347,23 @@ def test_an_unknown_engine_is_a_one_line_error(scanned_source: Path) -> None:
         gongkai.convert(scanned_source, options={"ocr": "nope"})
 
 
+def _thin_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (2000, 1), 255).save(out, "PNG")
+    return out.getvalue()
+
+
 @pytest.mark.parametrize(
     ("name", "data", "cause"),
     [
         ("cut.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", "not a picture that can be read"),
         ("junk.jpg", b"\xff\xd8\xff" + b"\x00" * 300, "not a picture that can be read"),
         ("notapicture.png", bytes(range(256)) * 4, "not a PNG, JPEG or TIFF picture|no installed reader"),
+        ("thin.png", _thin_png(), "too small to hold a line of text"),
     ],
 )
 def test_bad_pictures_are_one_line_errors(tmp_path: Path, name: str, data: bytes, cause: str) -> None:
@@ -525,3 +537,46 @@ def test_tesseract_reads_a_scan_through_the_same_pipeline(scanned_source: Path, 
     total, wrong = wrong_cells(report, expected_source())
     assert report.template == "gov-2019" and len(wrong) < total / 2  # fewer right than RapidOCR, far from none
     assert any("read by OCR (tesseract" in f.message for f in report.findings)
+
+
+def test_a_page_whose_picture_declares_a_billion_pixels_is_not_drawn() -> None:
+    """The picture's stream is a few bytes; drawing it would take gigabytes. The limit says so, in one line."""
+    import zlib
+
+    from test_pdf_reader import pdf_file
+
+    picture = zlib.compress(b"\x00" * 1000)
+    content = b"q 500 0 0 700 50 50 cm /Im1 Do Q"
+    data = pdf_file(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 5 0 R >> >> "
+            b"/Contents 4 0 R >>",
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+            b"<< /Type /XObject /Subtype /Image /Width 40000 /Height 30000 /ColorSpace /DeviceGray "
+            b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream" % (len(picture), picture),
+        ]
+    )
+    report = gongkai.convert(data, name="bomb.pdf")
+    notes = [f.message for f in report.findings if "OCR could not read it" in f.message]
+    assert notes == [
+        "page 1: OCR could not read it: its pictures have 1,200,000,000 pixels, over the limit of 150,000,000"
+    ]
+
+
+def test_a_16_bit_scan_is_read_as_grey_not_white() -> None:
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from gongkai_ocr.picture import grey_pages
+
+    pixels = np.full((64, 64), 60000, dtype=np.uint16)
+    pixels[20:40, 10:50] = 1000  # dark ink on light paper, in 16 bits
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(out, "PNG")
+    (grey, _), *rest = list(grey_pages(PageImage(out.getvalue())))
+    assert not rest and grey.dtype == np.uint8
+    assert grey[30, 30] < 10 and grey[5, 5] > 220

@@ -192,7 +192,7 @@ def require_report(report: Report) -> Report:
         pages = next((f.figures.get("pages") for f in report.findings if f.code == "ocr_needed"), None) or []
         raise NotAReportError(
             f"no usable text layer (a scan?) on pages {', '.join(map(str, pages))}: OCR is needed "
-            "(with the OCR extra, pip install 'gongkai[ocr]', gongkai reads scans)"
+            "(pip install 'gongkai[ocr]' where it is not installed; -R ocr=none turns it off)"
         )
     if report.status == "no_tables" and report.template_reason == NO_TEMPLATE:
         raise NotAReportError(f"{NO_TEMPLATE} (is gongkai.templates blocked in {BLOCK_ENV}?)")

@@ -8,17 +8,14 @@ or could not be checked.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from gongkai.model import Cell, Finding, Number, Report, RuleCheck
+from gongkai.model import OCR_CONFIDENT, Cell, Finding, Number, Report, RuleCheck
 from gongkai.rules import Instance, Key, Readings, count_cells, holds, instances, report_values, settle
 from gongkai.template import Template
 
 __all__ = ["OCR_CONFIDENT", "check", "instances"]
-
-# A figure OCR read with less confidence than this stands only where a rule confirms it. RapidOCR reads
-# nearly every clear figure at 0.97 or more, and an isolated `0` anywhere from 0.5 to 0.95.
-OCR_CONFIDENT = 0.95
 
 
 def check(template: Template, report: Report, unplaced: Readings = ()) -> None:
@@ -28,11 +25,12 @@ def check(template: Template, report: Report, unplaced: Readings = ()) -> None:
     of reading them: a value forced into such a row must agree with one.
     Figures OCR read with a confidence under `OCR_CONFIDENT` are set aside
     while the rules are solved: one a rule forces takes the forced value (or
-    is confirmed by it); the others are kept, each with a warning.
+    is confirmed by it); the others are left empty, the reading kept as the
+    cell's raw text and in a warning (a wrong figure is worse than none).
     """
     rules = list(instances(template, report))
     values = report_values(report)
-    doubtful = _doubtful(report)
+    doubtful = report.doubtful_cells()
     for key in doubtful:
         values[key] = None
     derivation, refused = settle(values, rules, count_cells(template), unplaced)
@@ -44,10 +42,10 @@ def check(template: Template, report: Report, unplaced: Readings = ()) -> None:
                 report.findings.append(finding)
             continue
         report.tables[t][r][c] = Cell(value=value, raw=old.raw, where=old.where, derived=rules[n].rule.id)
-    for key, cell in doubtful.items():
-        if key not in derivation.forced:  # no rule says: kept as read, with a warning
-            values[key] = cell.value
-            report.findings.append(_unconfirmed(cell, key, refused.pop(key, None)))
+    for (t, r, c), cell in doubtful.items():
+        if (t, r, c) not in derivation.forced:  # no rule says: the reading is kept as raw text, the value left out
+            report.tables[t][r][c] = replace(cell, value=None, note=f"{_read_as(cell)}, which no rule confirms")
+            report.findings.append(_unconfirmed(cell, (t, r, c), refused.pop((t, r, c), None)))
     for (t, r, c), why in refused.items():
         report.findings.append(
             Finding(
@@ -100,21 +98,6 @@ def _finding(code: str, inst: Instance, message: str, figures: dict[str, Any]) -
     )
 
 
-def _doubtful(report: Report) -> dict[Key, Cell]:
-    """The printed figures OCR was not sure of."""
-    return {
-        (t, r, c): cell
-        for t, rows in report.tables.items()
-        for r, cols in rows.items()
-        for c, cell in cols.items()
-        if cell.value is not None
-        and not cell.derived
-        and cell.where is not None
-        and cell.where.confidence is not None
-        and cell.where.confidence < OCR_CONFIDENT
-    }
-
-
 def _read_as(cell: Cell) -> str:
     confidence = cell.where.confidence if cell.where is not None else None
     return f"OCR read {cell.raw!r} with confidence {confidence:.2f}"
@@ -125,12 +108,9 @@ def _reread(cell: Cell, value: Number, rule: str, key: Key) -> tuple[Cell, Findi
     t, r, c = key
     if value == cell.value:
         note = f"{_read_as(cell)}; {rule} confirms it"
-        confirmed = Cell(
-            value=cell.value, raw=cell.raw, where=cell.where, unit=cell.unit, note=note, confirmed_by=(rule,)
-        )
-        return confirmed, None
+        return replace(cell, note=note, confirmed_by=(*cell.confirmed_by, rule)), None
     note = f"{_read_as(cell)}; {rule} forces {value}"
-    forced = Cell(value=value, raw=cell.raw, where=cell.where, derived=rule, unit=cell.unit, note=note)
+    forced = replace(cell, value=value, derived=rule, note=note, placed=None, confirmed_by=())
     finding = Finding(
         code="ocr_corrected",
         message=f"{r}.{c}: {note}, which is taken",
@@ -149,7 +129,7 @@ def _unconfirmed(cell: Cell, key: Key, refused: str | None) -> Finding:
     why = f" ({refused})" if refused else ""
     return Finding(
         code="ocr_unconfirmed",
-        message=f"{r}.{c}: {_read_as(cell)}, and no rule confirms it{why}: check it against the page",
+        message=f"{r}.{c} is left empty: {_read_as(cell)}, and no rule confirms it{why}; check it against the page",
         table=t,
         row=r,
         column=c,

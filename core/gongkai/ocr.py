@@ -21,6 +21,9 @@ DEFAULT_DPI = 200.0
 # A batch gives a document this much more time (seconds) for each page read by OCR (RapidOCR takes 3–15 s
 # a page on two cores): a 50-page scan is no hung task.
 OCR_PAGE_SECONDS = 60.0
+# A document's pages read by OCR, at most: the pages after are left unread (and said so); a batch gives no
+# more time than this many pages take.
+MAX_OCR_PAGES = 500
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom: pixels from the top-left corner
 

@@ -36,13 +36,15 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from gongkai.batch import Outcome, Task, TaskOptions, convert_task, failed, memory_message
-from gongkai.ocr import pages_read_by
+from gongkai.ocr import MAX_OCR_PAGES, OCR_PAGE_SECONDS, pages_read_by
 from gongkai.plugins import get_registry
 
 PR_SET_PDEATHSIG = 1  # prctl(2)
 # A worker that has not begun its task this long after receiving it is stuck starting (its task is not to blame
 # for the wait, but the wait is bounded all the same).
 STARTUP = 300.0
+# The most time a task is given besides its limit: its pages read by OCR, as many as a document may have.
+MAX_EXTRA = MAX_OCR_PAGES * OCR_PAGE_SECONDS
 
 
 def _worker(conn: Connection, lifeline: Connection, options: TaskOptions) -> None:
@@ -197,8 +199,9 @@ class LocalPool:
                                     slot.deadline = slot.started + self.timeout if self.timeout else float("inf")
                                     told = True
                                 elif message[0] == "more":
-                                    slot.deadline += message[1] if self.timeout else 0.0
-                                    slot.extra += message[1]
+                                    more = min(message[1], MAX_EXTRA - slot.extra)  # no more than the pages allowed
+                                    slot.deadline += more if self.timeout else 0.0
+                                    slot.extra += more
                                     told = True
                                 else:
                                     _, outcome = message

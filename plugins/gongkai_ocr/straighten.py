@@ -34,9 +34,12 @@ def sideways(grey: np.ndarray) -> bool:
 def skew(grey: np.ndarray) -> float:
     """The turn (degrees, anticlockwise) that makes the page's lines level, to a twentieth of a degree."""
     small = _small(grey)
-    coarse = [float(a) for a in np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.25)]
+    # Level first, then ever further: on a tie (a page without ink) the smallest turn wins.
+    coarse = sorted((float(a) for a in np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.25)), key=abs)
     best: float = max(coarse, key=lambda a: _swing(_rotated(small, a)))
-    fine = [float(a) for a in np.arange(best - 0.25, best + 0.25 + 1e-9, 0.05)]
+    fine = sorted(
+        (float(a) for a in np.arange(best - 0.25, best + 0.25 + 1e-9, 0.05) if abs(a) <= MAX_SKEW + 1e-9), key=abs
+    )
     level: float = max(fine, key=lambda a: _swing(_rotated(small, a)))
     return round(level, 2)
 

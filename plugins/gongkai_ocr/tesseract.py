@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -29,12 +30,13 @@ from gongkai.ocr import OcrText
 
 TESSERACT = "tesseract"
 LANGUAGES = "chi_sim+eng"
-# A single column of text of variable sizes: of psm 3, 4, 6, 11 and 12, measured (benchmarks/ocr_engines_probe.py)
+# A single column of text of variable sizes: of psm 3, 4, 6, 11 and 12, measured (benchmarks/ocr_speed.py)
 # to read the most table numbers, with psm 3 (automatic layout) and a little faster. Sparse text (11, 12) drops
 # half the one-digit cells; a uniform block (6) misreads ruled tables.
 PSM = 4
-# One A4 page at 200 dpi takes 2-3 s on one core: a page fifty times that is stuck, not busy.
-TESSERACT_TIMEOUT_S = 120.0
+# One A4 page at 200 dpi takes 2-3 s on one core: a page twenty times that is stuck, not busy (and within the
+# minute a batch gives each page read by OCR, `gongkai.ocr.OCR_PAGE_SECONDS`).
+TESSERACT_TIMEOUT_S = 50.0
 # Words of one line closer than this many line heights are one run of text; farther apart, separate cells.
 JOIN_GAP = 0.6
 # Estimated widths of characters, in units of a CJK character, to split a word's box among its characters.
@@ -44,6 +46,7 @@ WIDE_WIDTH = 1.0
 # What tesseract reads a vertical rule crossing a line as: no character of the text, the edge of a cell.
 RULE_GLYPHS = "|｜"
 
+PR_SET_PDEATHSIG = 1  # prctl(2)
 _FAILED_LANGUAGE = re.compile(r"Failed loading language '([^']+)'")
 
 
@@ -103,7 +106,9 @@ def recognise(grey: np.ndarray, dpi: float) -> list[OcrText]:
 def _run(path: Path, dpi: float, command: str = TESSERACT, languages: str = LANGUAGES, psm: int = PSM) -> str:
     arguments = [command, str(path), "stdout", "-l", languages, "--psm", str(psm), "--dpi", str(round(dpi)), "tsv"]
     try:
-        done = subprocess.run(arguments, capture_output=True, timeout=TESSERACT_TIMEOUT_S, env=_environment())
+        done = subprocess.run(
+            arguments, capture_output=True, timeout=TESSERACT_TIMEOUT_S, env=_environment(), preexec_fn=_die_with_parent
+        )
     except FileNotFoundError:
         raise ReadError(f"OCR needs the {command} program, which is not installed") from None
     except subprocess.TimeoutExpired:
@@ -119,6 +124,16 @@ def _run(path: Path, dpi: float, command: str = TESSERACT, languages: str = LANG
     if done.returncode != 0:
         raise ReadError(f"{command} could not read the picture: {_last_line(done.stderr)}")
     return done.stdout.decode("utf-8", "replace")
+
+
+def _die_with_parent() -> None:
+    """In the child, before tesseract starts: killed with the worker that started it (Linux), not orphaned."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the timeout still bounds it
+        pass
 
 
 def _no_language(command: str, missing: list[str]) -> str:

@@ -20,7 +20,7 @@ from gongkai.layout import Grid, Layout, Line, Piece
 from gongkai.model import CONFIDENCE_DIGITS, Where
 from gongkai_pdf.grids import RawTable, find_tables
 from gongkai_pdf.orient import upright
-from gongkai_pdf.page import Char, PageData
+from gongkai_pdf.page import Char, PageData, least_confidence
 from gongkai_pdf.stitch import continues, stitch
 from gongkai_pdf.text import Span, TextLine, box, clean_chars, garbled, group_lines, join_lines, word_groups
 from gongkai_pdf.visible import merge_copies, seen, superscripts
@@ -131,7 +131,9 @@ def _read(page: PageData, ocr: Callable[[int], PageData | str] | None) -> PageRe
     if isinstance(scanned, str):
         result.problems.append(f"page {page.number}: OCR could not read it: {scanned}")
         return result
-    return read_page(scanned)
+    read = read_page(scanned)
+    read.needs_ocr = False  # read by OCR: whatever it holds, it is not asked for again
+    return read
 
 
 def read_page(page: PageData) -> PageResult:
@@ -305,7 +307,7 @@ def _line(block: TextBlock) -> Line:
 
     def where(chars: list[Char], col: int) -> Where:
         x0, top, x1, bottom = box(chars)
-        least = min(c.confidence for c in chars)
+        least = least_confidence(chars)
         confidence = round(least, CONFIDENCE_DIGITS) if least < 1 else None  # read from a picture
         return Where(
             page=block.page, line=block.number, col=col, x0=x0, top=top, x1=x1, bottom=bottom, confidence=confidence

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from gongkai_pdf.page import Char, Segment
+from gongkai_pdf.page import Char, Segment, least_confidence
 from gongkai_pdf.text import FIGURE, Box, box, group_lines, join_lines
 
 # Positions closer than this (points) are one rule: double borders, rules drawn per cell.
@@ -47,7 +47,7 @@ class RawCell:
     def freeze(self, rect: Box) -> None:
         """Keep the text and the box of the characters (else the cell's rectangle), let the characters go."""
         self.box = box(self.chars) if self.chars else rect
-        self.confidence = min((c.confidence for c in self.chars), default=1.0)
+        self.confidence = least_confidence(self.chars)
         self._text, self.chars = self.text(), []
 
 

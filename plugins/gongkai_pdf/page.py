@@ -199,3 +199,14 @@ def _add(segments: list[Segment], x0: float, top: float, x1: float, bottom: floa
     elif bottom - top >= MIN_SEGMENT:
         x = (x0 + x1) / 2
         segments.append(Segment(x, top, x, bottom))
+
+
+# A thousands separator OCR is unsure of does not make its figure doubtful: read as anything else, the figure's
+# grouping no longer holds and it is no figure at all; every other character (a digit, a sign, a decimal point)
+# counts.
+_SEPARATORS = frozenset(",，")
+
+
+def least_confidence(chars: Sequence[Char]) -> float:
+    """How sure OCR was of a piece of text: of its least sure character but thousands separators (1: not OCR)."""
+    return min((c.confidence for c in chars if c.text not in _SEPARATORS), default=1.0)

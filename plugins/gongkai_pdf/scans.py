@@ -15,11 +15,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from gongkai.errors import ReadError
-from gongkai.ocr import OcrEngine, OcrPage, OcrText, PageImage
+from gongkai.ocr import MAX_OCR_PAGES, OcrEngine, OcrPage, OcrText, PageImage
 from gongkai_pdf.page import Char, PageData, Segment
 
-# Scanned pages are drawn at this resolution for OCR: RapidOCR read every figure of the generated scans at
-# 200 dpi; 300 took 2.2 times as long for no figure more (benchmarks/ocr_speed.py).
+# Scanned pages are drawn at this resolution for OCR. Measured (benchmarks/ocr_speed.py, 4 scans): RapidOCR
+# read every cell at 150, 200 and 300 dpi, in 4.1, 4.3 and 4.5 s a page (it scales a page to 2000 pixels at
+# most, 171 dpi on A4); 200 keeps that detail for small print, for 5% more time than 150.
 RENDER_DPI = 200.0
 # No page is drawn larger than this (pixels): a page of 200 × 200 inches would take gigabytes. Such a page
 # is drawn at a lower resolution, down to `MIN_DPI`, below which it is not read.
@@ -27,6 +28,9 @@ MAX_RENDER_PIXELS = 40_000_000
 MIN_DPI = 100.0
 # The reading option that sets the resolution (-R ocr_dpi=300).
 DPI_OPTION = "ocr_dpi"
+# The pictures a page draws are decoded by PDFium to draw it, a size no limit of the text layer looked at:
+# pictures of more pixels than this in all (an A4 page at 600 dpi is 35 million) are not drawn.
+MAX_PICTURE_PIXELS = 150_000_000
 
 Ocr = Callable[[int], PageData | str]  # a page number to its page data, or why it could not be read
 
@@ -35,10 +39,14 @@ Ocr = Callable[[int], PageData | str]  # a page number to its page data, or why 
 def pdf_ocr(data: bytes, engine: OcrEngine, dpi: float) -> Iterator[Ocr]:
     """OCR of the PDF's pages, one at a time (each picture let go before the next): PDFium opened at the first."""
     opened: list[Any] = []
+    read = [0]
 
     def ocr(number: int) -> PageData | str:
         import pypdfium2 as pdfium
 
+        if read[0] >= MAX_OCR_PAGES:
+            return f"the document has more than {MAX_OCR_PAGES} pages to read by OCR (the limit)"
+        read[0] += 1
         if not opened:
             try:
                 opened.append(pdfium.PdfDocument(data))
@@ -50,7 +58,10 @@ def pdf_ocr(data: bytes, engine: OcrEngine, dpi: float) -> Iterator[Ocr]:
             return f"PDFium cannot draw it ({one_line(exc)})"
         if isinstance(image, str):
             return image
-        pages = engine.read(image)
+        try:
+            pages = engine.read(image)
+        except ReadError as exc:  # this page lost (a tesseract timeout, say), not the document
+            return str(exc)
         if len(pages) != 1:
             return f"the OCR engine gave {len(pages)} pages for one"
         return page_data(number, pages[0], engine.name)
@@ -65,6 +76,9 @@ def pdf_ocr(data: bytes, engine: OcrEngine, dpi: float) -> Iterator[Ocr]:
 def _render(pdf: Any, number: int, dpi: float) -> PageImage | str:
     page = pdf[number - 1]
     try:
+        drawn = _picture_pixels(page)
+        if drawn > MAX_PICTURE_PIXELS:
+            return f"its pictures have {drawn:,} pixels, over the limit of {MAX_PICTURE_PIXELS:,}"
         width, height = page.get_size()
         inches = max(width, 1.0) * max(height, 1.0) / 72 / 72
         dpi = min(dpi, math.sqrt(MAX_RENDER_PIXELS / inches))
@@ -78,6 +92,17 @@ def _render(pdf: Any, number: int, dpi: float) -> PageImage | str:
         return PageImage(pixels, w, h, dpi)
     finally:
         page.close()
+
+
+def _picture_pixels(page: Any) -> int:
+    """The pixels of the pictures the page draws, forms within included, from their dictionaries."""
+    import pypdfium2.raw as fpdf
+
+    total = 0
+    for obj in page.get_objects(filter=[fpdf.FPDF_PAGEOBJ_IMAGE], max_depth=8):
+        width, height = obj.get_px_size()
+        total += max(width, 0) * max(height, 0)
+    return total
 
 
 def _grey(bitmap: Any) -> tuple[bytes, int, int]:

@@ -53,6 +53,8 @@ def recover(template: Template, report: Report, proposals: list[Proposal]) -> Re
     rules = list(instances(template, report))
     is_count = count_cells(template)
     base = report_values(report)
+    for key in report.doubtful_cells():  # a figure OCR is unsure of confirms no placement
+        base[key] = None
     unplaced: list[tuple[tuple[Key, ...], list[tuple[Number | None, ...]]]] = []
     for table in dict.fromkeys(p.match.table for p in proposals):
         mine = [p for p in proposals if p.match.table == table]
