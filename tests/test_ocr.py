@@ -580,3 +580,19 @@ def test_a_16_bit_scan_is_read_as_grey_not_white() -> None:
     (grey, _), *rest = list(grey_pages(PageImage(out.getvalue())))
     assert not rest and grey.dtype == np.uint8
     assert grey[30, 30] < 10 and grey[5, 5] > 220
+
+
+def test_a_photo_is_turned_as_its_exif_orientation_says() -> None:
+    import io
+
+    from PIL import Image
+
+    from gongkai_ocr.picture import grey_pages
+
+    stored = Image.new("L", (300, 200), 255)  # stored landscape; EXIF orientation 6: shown turned, portrait
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    out = io.BytesIO()
+    stored.save(out, "JPEG", exif=exif.tobytes())
+    (grey, _), *rest = list(grey_pages(PageImage(out.getvalue())))
+    assert not rest and grey.shape == (300, 200)

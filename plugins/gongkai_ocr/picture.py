@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Iterator
 
 import numpy as np
-from PIL import Image, ImageSequence
+from PIL import Image, ImageOps, ImageSequence
 
 from gongkai.errors import ReadError
 from gongkai.ocr import DEFAULT_DPI, MAX_OCR_PAGES, PageImage
@@ -58,7 +58,7 @@ def grey_pages(image: PageImage) -> Iterator[tuple[np.ndarray, float]]:
         if min(width, height) < MIN_SIDE:
             raise ReadError(f"a picture of {width} × {height} pixels is too small to hold a line of text")
         try:
-            grey = _grey(frame)
+            grey = _grey(ImageOps.exif_transpose(frame))  # a photo from a phone, turned as it is shown
         except MemoryError:
             raise
         except Exception as exc:  # truncated or corrupt pixel data
