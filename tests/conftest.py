@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 import tracemalloc
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -52,3 +55,26 @@ def traced_peak(run: Callable[[], object]) -> tuple[object, int]:
         return result, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+
+
+def generator_module(file: str) -> ModuleType:
+    """fixtures/generator/FILE (model.py, scans.py), imported once, under a name of its own."""
+    name = f"gongkai_fixture_{Path(file).stem}"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, FIXTURES / "generator" / file)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look the module up while the class is built
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def make_dist(site: Path, dist: str, entry_points: dict[str, str], modules: dict[str, str]) -> None:
+    """A fake installed distribution: NAME-1.0.dist-info (METADATA, entry_points.txt) and its modules."""
+    info = site / f"{dist.replace('-', '_')}-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n", "utf-8")
+    eps = "".join(f"{name} = {value}\n" for name, value in entry_points.items())
+    (info / "entry_points.txt").write_text(f"[gongkai]\n{eps}", "utf-8")
+    for module, source in modules.items():
+        (site / f"{module}.py").write_text(source, "utf-8")

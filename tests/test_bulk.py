@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, SEEDS, expected_for
+from conftest import ROOT, SEEDS, expected_for, make_dist
 from gongkai.cli import EXIT_FAILED, EXIT_NOTHING, EXIT_OK, main
 from gongkai.cli.bulk import output_names
 from gongkai.cli.inputs import InputFile, collect
@@ -65,11 +65,7 @@ def gongkai_readers(register):
 
 def poison_site(tmp_path: Path) -> Path:
     site = tmp_path / "site"
-    info = site / "gongkai_poison-1.0.dist-info"
-    info.mkdir(parents=True)
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: gongkai-poison\nVersion: 1.0\n", "utf-8")
-    (info / "entry_points.txt").write_text("[gongkai]\npoison = poison_reader\n", "utf-8")
-    (site / "poison_reader.py").write_text(POISON_READER, "utf-8")
+    make_dist(site, "gongkai-poison", {"poison": "poison_reader"}, {"poison_reader": POISON_READER})
     return site
 
 

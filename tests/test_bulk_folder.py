@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import SEEDS
+from conftest import SEEDS, make_dist
 from gongkai.batch import Outcome, Task
 from gongkai.cli import EXIT_FAILED, main
 from gongkai.pool import LocalPool
@@ -215,11 +215,7 @@ def test_an_output_a_worker_cannot_write_fails_as_before(tmp_path: Path, capsys:
 
 def test_a_worker_killed_while_writing_leaves_no_output_and_no_part(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    info = site / "gongkai_stall-1.0.dist-info"
-    info.mkdir(parents=True)
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: gongkai-stall\nVersion: 1.0\n", "utf-8")
-    (info / "entry_points.txt").write_text("[gongkai]\nstall = stall_writer\n", "utf-8")
-    (site / "stall_writer.py").write_text(STALL_WRITER, "utf-8")
+    make_dist(site, "gongkai-stall", {"stall": "stall_writer"}, {"stall_writer": STALL_WRITER})
     src = tmp_path / "in"
     src.mkdir()
     shutil.copy(SEEDS[0], src / "stall.txt")

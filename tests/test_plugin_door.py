@@ -30,6 +30,7 @@ from typing import Any
 import pytest
 
 import gongkai
+from conftest import make_dist
 from gongkai import hookimpl, hookspecs
 from gongkai.cli import EXIT_FAILED, EXIT_NO_READER, EXIT_OK, EXIT_USAGE
 from gongkai.plugins import BLOCK_ENV, PluginInfo, Registry, load_registry
@@ -82,17 +83,6 @@ def registry(monkeypatch: pytest.MonkeyPatch) -> Registry:
 
 def snapshot(reg: Registry) -> tuple[list[str], list[str], list[str]]:
     return list(reg.readers), list(reg.writers), list(reg.templates)
-
-
-def make_dist(site: Path, dist: str, entry_points: dict[str, str], modules: dict[str, str]) -> None:
-    """A fake installed distribution: NAME-1.0.dist-info (METADATA, entry_points.txt) and its modules."""
-    info = site / f"{dist.replace('-', '_')}-1.0.dist-info"
-    info.mkdir(parents=True)
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n", "utf-8")
-    eps = "".join(f"{name} = {value}\n" for name, value in entry_points.items())
-    (info / "entry_points.txt").write_text(f"[gongkai]\n{eps}", "utf-8")
-    for module, source in modules.items():
-        (site / f"{module}.py").write_text(source, "utf-8")
 
 
 def site_entry_points(site: Path) -> list[metadata.EntryPoint]:

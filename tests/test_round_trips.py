@@ -15,7 +15,6 @@ LibreOffice.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from decimal import Decimal
@@ -26,7 +25,7 @@ from typing import Any
 import pytest
 
 import gongkai
-from conftest import FIXTURES, assert_inferences_are_sound
+from conftest import FIXTURES, assert_inferences_are_sound, generator_module
 from gongkai.plugins import get_registry
 
 GENERATED = FIXTURES / "generated"
@@ -126,15 +125,8 @@ def test_every_document_has_its_expected_file() -> None:
 
 
 def generator_model() -> ModuleType:
-    """fixtures/generator/model.py (standard library only), imported under a name of its own."""
-    name = "gongkai_fixture_model"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, GENERATOR / "model.py")
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    """fixtures/generator/model.py (standard library only)."""
+    return generator_module("model.py")
 
 
 def plain(data: Any) -> Any:

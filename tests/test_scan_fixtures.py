@@ -7,8 +7,6 @@ made (150 dpi where there is a choice), so the whole file runs in seconds.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -18,21 +16,12 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageSequence
 
-from conftest import FIXTURES
-
-GENERATOR = FIXTURES / "generator"
+from conftest import generator_module
 
 
 def scans() -> ModuleType:
-    """fixtures/generator/scans.py, imported under a name of its own."""
-    name = "gongkai_fixture_scans"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, GENERATOR / "scans.py")
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # dataclasses look the module up while the class is built
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    """fixtures/generator/scans.py."""
+    return generator_module("scans.py")
 
 
 def case(kind: str, *, dpi: int | None = None, turned: bool = False) -> Any:

@@ -27,6 +27,10 @@ MAX_OCR_PAGES = 500
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom: pixels from the top-left corner
 
+# How wide a character is taken to be, in widths of a Chinese character, where an engine gives only the box
+# of a run of text: an ASCII letter or digit a little over half (an estimate, not a measure).
+ASCII_WIDTH = 0.55
+
 
 @dataclass(frozen=True)
 class PageImage:
@@ -91,6 +95,18 @@ class OcrEngine(Protocol):
         """Every page of the picture (a TIFF may hold several), upright; `gongkai.errors.ReadError` with a
         one-line cause when the picture cannot be read. Call `reading_page()` before reading each page."""
         ...
+
+
+def estimated_spans(text: str, left: float, right: float) -> list[tuple[float, float]]:
+    """The left and right edges of each character of `text` (spaces included) in a run from `left` to
+    `right`: its width shared out by `ASCII_WIDTH`, for engines that know only a run's box."""
+    weights = [ASCII_WIDTH if ch.isascii() else 1.0 for ch in text]
+    unit = (right - left) / (sum(weights) or 1.0)
+    spans, x = [], left
+    for weight in weights:
+        spans.append((x, x + weight * unit))
+        x += weight * unit
+    return spans
 
 
 _listener: Callable[[float], None] | None = None

@@ -26,7 +26,7 @@ import numpy as np
 from PIL import Image
 
 from gongkai.errors import ReadError
-from gongkai.ocr import OcrText
+from gongkai.ocr import OcrText, estimated_spans
 
 TESSERACT = "tesseract"
 LANGUAGES = "chi_sim+eng"
@@ -39,9 +39,6 @@ PSM = 4
 TESSERACT_TIMEOUT_S = 50.0
 # Words of one line closer than this many line heights are one run of text; farther apart, separate cells.
 JOIN_GAP = 0.6
-# Estimated widths of characters, in units of a CJK character, to split a word's box among its characters.
-ASCII_WIDTH = 0.55
-WIDE_WIDTH = 1.0
 
 # What tesseract reads a vertical rule crossing a line as: no character of the text, the edge of a cell.
 RULE_GLYPHS = "|｜"
@@ -232,13 +229,5 @@ def _spans(word: _Word) -> list[tuple[float, float]]:
 
 
 def _edges(word: _Word) -> list[tuple[float, float]]:
-    # Estimated, not measured: tesseract gives word boxes only, so a word's width is shared among its characters
-    # in proportion to their usual widths (a CJK or other wide character 1, an ASCII one 0.55).
-    weights = [ASCII_WIDTH if character.isascii() else WIDE_WIDTH for character in word.text]
-    scale = (word.right - word.left) / sum(weights)
-    edges = []
-    x = word.left
-    for weight in weights:
-        edges.append((x, x + weight * scale))
-        x += weight * scale
-    return edges
+    # Estimated, not measured: tesseract gives word boxes only.
+    return estimated_spans(word.text, word.left, word.right)

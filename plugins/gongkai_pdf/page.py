@@ -175,23 +175,23 @@ def add_rect(segments: list[Segment], box: Box, stroked: bool) -> None:
     """The rules of a rectangle: a thin filled box is one rule, a framed box its four edges."""
     x0, top, x1, bottom = box
     if x1 - x0 <= RULE_THICKNESS or bottom - top <= RULE_THICKNESS:  # a rule drawn as a thin filled box
-        _add(segments, x0, top, x1, bottom)
+        add_rule(segments, x0, top, x1, bottom)
     elif stroked:  # a framed box: its four edges
-        _add(segments, x0, top, x1, top)
-        _add(segments, x0, bottom, x1, bottom)
-        _add(segments, x0, top, x0, bottom)
-        _add(segments, x1, top, x1, bottom)
+        add_rule(segments, x0, top, x1, top)
+        add_rule(segments, x0, bottom, x1, bottom)
+        add_rule(segments, x0, top, x0, bottom)
+        add_rule(segments, x1, top, x1, bottom)
 
 
 def add_path(segments: list[Segment], pts: Sequence[tuple[float, float]]) -> None:
     """The axis-parallel legs of a path (a polyline of rules); slanted legs are skipped."""
     for (ax, ay), (bx, by) in zip(pts, pts[1:], strict=False):
         if abs(ax - bx) <= 0.5 or abs(ay - by) <= 0.5:
-            _add(segments, float(min(ax, bx)), float(min(ay, by)), float(max(ax, bx)), float(max(ay, by)))
+            add_rule(segments, float(min(ax, bx)), float(min(ay, by)), float(max(ax, bx)), float(max(ay, by)))
 
 
-def _add(segments: list[Segment], x0: float, top: float, x1: float, bottom: float) -> None:
-    """A rule, reduced to its centre line."""
+def add_rule(segments: list[Segment], x0: float, top: float, x1: float, bottom: float) -> None:
+    """A rule drawn as a box (or a line: a box of no height or width), reduced to its centre line."""
     if x1 - x0 >= bottom - top:
         if x1 - x0 >= MIN_SEGMENT:
             y = (top + bottom) / 2

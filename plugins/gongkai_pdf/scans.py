@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from gongkai.errors import ReadError
-from gongkai.ocr import MAX_OCR_PAGES, OcrEngine, OcrPage, OcrText, PageImage
-from gongkai_pdf.page import Char, PageData, Segment
+from gongkai.ocr import MAX_OCR_PAGES, OcrEngine, OcrPage, OcrText, PageImage, estimated_spans
+from gongkai_pdf.page import Char, PageData, add_rule, one_line
 
 # Scanned pages are drawn at this resolution for OCR. Measured (benchmarks/ocr_speed.py, 4 scans): RapidOCR
 # read every cell at 150, 200 and 300 dpi, in 4.1, 4.3 and 4.5 s a page (it scales a page to 2000 pixels at
@@ -39,23 +39,24 @@ Ocr = Callable[[int], PageData | str]  # a page number to its page data, or why 
 def pdf_ocr(data: bytes, engine: OcrEngine, dpi: float) -> Iterator[Ocr]:
     """OCR of the PDF's pages, one at a time (each picture let go before the next): PDFium opened at the first."""
     opened: list[Any] = []
-    read = [0]
+    read = 0
 
     def ocr(number: int) -> PageData | str:
         import pypdfium2 as pdfium
 
-        if read[0] >= MAX_OCR_PAGES:
+        nonlocal read
+        if read >= MAX_OCR_PAGES:
             return f"the document has more than {MAX_OCR_PAGES} pages to read by OCR (the limit)"
-        read[0] += 1
+        read += 1
         if not opened:
             try:
                 opened.append(pdfium.PdfDocument(data))
             except pdfium.PdfiumError as exc:
-                return f"PDFium cannot open the file to draw it ({one_line(exc)})"
+                return f"PDFium cannot open the file to draw it ({one_line(str(exc)).rstrip('.')})"
         try:
             image = _render(opened[0], number, dpi)
         except pdfium.PdfiumError as exc:
-            return f"PDFium cannot draw it ({one_line(exc)})"
+            return f"PDFium cannot draw it ({one_line(str(exc)).rstrip('.')})"
         if isinstance(image, str):
             return image
         try:
@@ -121,33 +122,23 @@ def page_data(number: int, page: OcrPage, engine: str) -> PageData:
     for text in page.texts:
         out.chars.extend(_chars(text, k))
     for x0, top, x1, bottom in page.rules:
-        if x1 - x0 >= bottom - top:
-            y = (top + bottom) / 2 * k
-            out.segments.append(Segment(x0 * k, y, x1 * k, y))
-        else:
-            x = (x0 + x1) / 2 * k
-            out.segments.append(Segment(x, top * k, x, bottom * k))
+        add_rule(out.segments, x0 * k, top * k, x1 * k, bottom * k)
     out.paths = len(page.rules)
     turned = f", turned {page.turned}°" if page.turned else ""
     straightened = f", straightened {page.skew:+.2f}°" if page.skew else ""
-    out.warnings = []
     out.ocr = f"read by OCR ({engine}, {page.dpi:.0f} dpi{turned}{straightened})"
     return out
 
 
 def _chars(text: OcrText, k: float) -> list[Char]:
-    """A run's characters, each with its own box: the engine's, else an even share of the run's width by
-    character (a Chinese character taken to be twice as wide as a digit or letter)."""
+    """A run's characters, each with its own box: the engine's, else a share of the run's width
+    (`gongkai.ocr.estimated_spans`)."""
     x0, top, x1, bottom = text.box
     shown = [ch for ch in text.text if not ch.isspace()]
     spans, confidences = list(text.spans), list(text.confidences)
     if len(spans) != len(shown):
-        widths = [1.0 if ord(ch) > 0x2E7F else 0.5 for ch in shown]
-        unit = (x1 - x0) / (sum(widths) or 1.0)
-        spans, left = [], x0
-        for w in widths:
-            spans.append((left, left + w * unit))
-            left += w * unit
+        every = estimated_spans(text.text, x0, x1)
+        spans = [span for ch, span in zip(text.text, every, strict=True) if not ch.isspace()]
     if len(confidences) != len(shown):
         confidences = [text.confidence] * len(shown)
     size = (bottom - top) * k
@@ -155,10 +146,6 @@ def _chars(text: OcrText, k: float) -> list[Char]:
         Char(ch, a * k, b * k, top * k, bottom * k, size, "seen", min(conf, 1.0))
         for ch, (a, b), conf in zip(shown, spans, confidences, strict=True)
     ]
-
-
-def one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()).rstrip(".") or exc.__class__.__name__
 
 
 def image_pages(doc_data: bytes, engine: OcrEngine) -> list[PageData]:
